@@ -1,0 +1,3 @@
+"""Croupier: self-hosted player support for online casino operators."""
+
+__version__ = "0.1.0"

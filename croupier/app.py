@@ -1,0 +1,69 @@
+"""The ASGI application: routers, middleware, and the lifespan that owns DB, live hub and rate limits."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from croupier import __version__, errors
+from croupier.config import Settings, get_settings
+from croupier.db import Database
+from croupier.kit.middleware import BodyLimit, RequestLocale, SecurityHeaders
+from croupier.kit.ratelimit import RateLimits
+from croupier.live import Hub, set_hub
+from croupier.worker.runner import Runner
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings)
+        app.state.rate_limits = RateLimits(settings.redis_url)
+        hub = Hub(settings.redis_url)
+        await hub.start()
+        set_hub(hub)
+        runner = Runner(app.state.db) if settings.run_worker else None
+        if runner:
+            runner.start()
+        try:
+            yield
+        finally:
+            if runner:
+                await runner.stop()
+            await hub.stop()
+            set_hub(None)
+            await app.state.db.dispose()
+
+    app = FastAPI(title="Croupier", version=__version__, lifespan=lifespan,
+                  description="Player support for online casino operators. REST API v1: authenticate with "
+                              "`Authorization: Bearer crp_…` (create tokens in the console or with the API).",
+                  openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
+    errors.install(app)
+
+    from croupier.auth.endpoints import router as auth_api
+    from croupier.brand.endpoints import router as brand_api
+    from croupier.channels.webchat.endpoints import router as widget_api
+    from croupier.console.routes import router as console
+    from croupier.conversation.endpoints import router as conversation_api
+    from croupier.demo.routes import router as demo
+    from croupier.health import router as health
+    from croupier.player.endpoints import router as player_api
+    from croupier.widget.routes import router as widget_static
+
+    for router in (health, brand_api, player_api, conversation_api, auth_api, widget_api, widget_static,
+                   console, demo):
+        app.include_router(router)
+
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
+                       allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                       allow_headers=["Authorization", "Content-Type", "Accept-Language"])
+    app.add_middleware(RequestLocale)
+    app.add_middleware(SecurityHeaders, hsts=settings.production)
+    app.add_middleware(BodyLimit, json_limit=settings.max_json_bytes,
+                       upload_limit=settings.attachment_max_bytes + 64 * 1024)
+    return app

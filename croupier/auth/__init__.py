@@ -1,0 +1,1 @@
+"""Staff authentication, sessions, 2FA, API tokens and the acting principal."""

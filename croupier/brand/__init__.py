@@ -1,0 +1,1 @@
+"""Casino brands and their channels."""

@@ -1,0 +1,79 @@
+"""Brand rules: creating a brand gives it a web chat channel with its widget key and identity secret."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from croupier.audit.service import audit_service
+from croupier.auth.principal import Principal
+from croupier.brand import repository
+from croupier.brand.schemas import BrandIn, BrandUpdate
+from croupier.errors import BadRequest, Conflict, NotFound
+from croupier.kit import secrets
+from croupier.kit.i18n import N_, available_locales
+from croupier.models import Brand, Channel, ChannelType
+
+
+def _check_locales(default: str, locales: list[str]) -> None:
+    supported = available_locales()
+    unknown = [code for code in [default, *locales] if code not in supported]
+    if unknown:
+        raise BadRequest(N_("Unsupported language: %(codes)s. Supported: %(supported)s."), code="unknown_locale",
+                         codes=", ".join(sorted(set(unknown))), supported=", ".join(supported))
+    if default not in locales:
+        raise BadRequest(N_("The default language must be one of the brand's languages."),
+                         code="default_locale_not_listed")
+
+
+class BrandService:
+    async def create(self, session: AsyncSession, principal: Principal | None, data: BrandIn, *,
+                     ip: str | None = None) -> Brand:
+        """Create a brand; `principal` None means the command line or the demo seed."""
+        if principal is not None:
+            principal.require("brands:write")
+        _check_locales(data.default_locale, data.locales)
+        if await repository.brand_by_slug(session, data.slug):
+            raise Conflict(N_("A brand with the address name '%(slug)s' already exists."), slug=data.slug)
+        brand = Brand(**data.model_dump())
+        session.add(brand)
+        await session.flush()
+        session.add(Channel(brand_id=brand.id, type=ChannelType.webchat, name="Web chat",
+                            key=f"wc_{secrets.token(12)}", secret=secrets.token(32), config={}))
+        await session.flush()
+        await audit_service.record(session, "brand.created", principal=principal, actor="cli", target_type="brand",
+                                   target_id=brand.id, brand_id=brand.id, ip=ip, slug=brand.slug)
+        return brand
+
+    async def get(self, session: AsyncSession, principal: Principal, brand_id: int) -> Brand:
+        principal.require("brands:read")
+        brand = await repository.brand_for(session, principal, brand_id)
+        if brand is None:
+            raise NotFound(N_("There is no brand %(id)s."), id=brand_id)
+        return brand
+
+    async def update(self, session: AsyncSession, principal: Principal, brand_id: int, data: BrandUpdate, *,
+                     ip: str | None = None) -> Brand:
+        principal.require("brands:write")
+        brand = await self.get(session, principal, brand_id)
+        changes = data.model_dump(exclude_unset=True)
+        _check_locales(changes.get("default_locale", brand.default_locale), changes.get("locales", brand.locales))
+        for field, value in changes.items():
+            setattr(brand, field, value)
+        await audit_service.record(session, "brand.updated", principal=principal, target_type="brand",
+                                   target_id=brand.id, brand_id=brand.id, ip=ip, changes=changes)
+        return brand
+
+    async def rotate_identity_secret(self, session: AsyncSession, principal: Principal, brand_id: int, *,
+                                     ip: str | None = None) -> Channel:
+        principal.require("brands:write")
+        brand = await self.get(session, principal, brand_id)
+        channel = await repository.webchat_channel(session, brand.id)
+        if channel is None:
+            raise NotFound(N_("This brand has no web chat channel."))
+        channel.secret = secrets.token(32)
+        await audit_service.record(session, "channel.secret_rotated", principal=principal, target_type="channel",
+                                   target_id=channel.id, brand_id=brand.id, ip=ip)
+        return channel
+
+
+brand_service = BrandService()

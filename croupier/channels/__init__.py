@@ -1,0 +1,1 @@
+"""Channels through which players reach support. Web chat is our own; others arrive by webhook."""

@@ -1,0 +1,1 @@
+"""The staff console: server-rendered with Jinja2 and htmx."""

@@ -1,0 +1,5 @@
+"""Console routes."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/console")

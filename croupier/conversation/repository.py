@@ -1,0 +1,135 @@
+"""Every conversation query. Visibility is the principal's brand scope, applied here and nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from croupier.auth.principal import Principal
+from croupier.models import (
+    Attachment,
+    Channel,
+    ChannelType,
+    Conversation,
+    Message,
+    Status,
+    Tag,
+    conversation_tags,
+)
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    statuses: tuple[Status, ...] = ()
+    brand_id: int | None = None
+    channel_type: ChannelType | None = None
+    language: str | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    team_id: int | None = None
+    tag: str | None = None
+    player_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    last_message_at: datetime
+    id: int
+
+
+def visible(principal: Principal) -> Select[tuple[Conversation]]:
+    query = select(Conversation)
+    if principal.brand_ids is not None:
+        query = query.where(Conversation.brand_id.in_(principal.brand_ids))
+    return query
+
+
+async def get(session: AsyncSession, principal: Principal, conversation_id: int,
+              *, for_update: bool = False) -> Conversation | None:
+    query = visible(principal).where(Conversation.id == conversation_id)
+    if for_update and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def inbox(session: AsyncSession, principal: Principal, f: InboxFilter, *, after: Cursor | None,
+                limit: int) -> list[Conversation]:
+    query = visible(principal)
+    if f.statuses:
+        query = query.where(Conversation.status.in_(f.statuses))
+    if f.brand_id is not None:
+        query = query.where(Conversation.brand_id == f.brand_id)
+    if f.channel_type is not None:
+        query = query.where(Conversation.channel_id.in_(select(Channel.id).where(Channel.type == f.channel_type)))
+    if f.language:
+        query = query.where(Conversation.language == f.language)
+    if f.unassigned:
+        query = query.where(Conversation.assignee_id.is_(None))
+    elif f.assignee_id is not None:
+        query = query.where(Conversation.assignee_id == f.assignee_id)
+    if f.team_id is not None:
+        query = query.where(Conversation.team_id == f.team_id)
+    if f.player_id is not None:
+        query = query.where(Conversation.player_id == f.player_id)
+    if f.tag:
+        query = query.where(Conversation.id.in_(
+            select(conversation_tags.c.conversation_id).join(Tag, Tag.id == conversation_tags.c.tag_id)
+            .where(Tag.name == f.tag)))
+    if after is not None:
+        query = query.where(or_(Conversation.last_message_at < after.last_message_at,
+                                and_(Conversation.last_message_at == after.last_message_at,
+                                     Conversation.id < after.id)))
+    query = query.order_by(Conversation.last_message_at.desc(), Conversation.id.desc()).limit(limit)
+    return list(await session.scalars(query))
+
+
+async def current_for_identity(session: AsyncSession, identity_id: int) -> Conversation | None:
+    """The identity's latest conversation that a new message should join (any status but closed)."""
+    return await session.scalar(
+        select(Conversation).where(Conversation.identity_id == identity_id, Conversation.status != Status.closed)
+        .order_by(Conversation.id.desc()).limit(1))
+
+
+async def messages(session: AsyncSession, conversation_ids: list[int], *, include_private: bool,
+                   after_id: int | None = None, limit: int = 200) -> list[Message]:
+    query = select(Message).where(Message.conversation_id.in_(conversation_ids))
+    if not include_private:
+        query = query.where(Message.is_private.is_(False))
+    if after_id is not None:
+        query = query.where(Message.id > after_id)
+    query = query.order_by(Message.id.desc()).limit(limit)
+    return list(reversed(list(await session.scalars(query))))
+
+
+async def message_by_client_id(session: AsyncSession, conversation_id: int, client_id: str) -> Message | None:
+    return await session.scalar(select(Message).where(Message.conversation_id == conversation_id,
+                                                      Message.client_id == client_id))
+
+
+async def attachments_for(session: AsyncSession, message_ids: list[int]) -> dict[int, list[Attachment]]:
+    out: dict[int, list[Attachment]] = {}
+    if not message_ids:
+        return out
+    for att in await session.scalars(select(Attachment).where(Attachment.message_id.in_(message_ids))
+                                     .order_by(Attachment.id)):
+        out.setdefault(att.message_id, []).append(att)
+    return out
+
+
+async def tags_for(session: AsyncSession, conversation_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    if not conversation_ids:
+        return out
+    rows = await session.execute(
+        select(conversation_tags.c.conversation_id, Tag.name).join(Tag, Tag.id == conversation_tags.c.tag_id)
+        .where(conversation_tags.c.conversation_id.in_(conversation_ids)).order_by(Tag.name))
+    for cid, name in rows:
+        out.setdefault(cid, []).append(name)
+    return out
+
+
+async def tag_by_name(session: AsyncSession, name: str) -> Tag | None:
+    return await session.scalar(select(Tag).where(Tag.name == name))

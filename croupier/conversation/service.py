@@ -1,0 +1,237 @@
+"""Conversation rules: receiving player messages, replies and notes, status, assignment, priority, tags.
+
+The single entry point for every channel (`receive`) and every staff action. It never commits;
+live events go out after the caller's transaction commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from croupier.audit.service import audit_service
+from croupier.auth.principal import Principal
+from croupier.conversation import repository
+from croupier.conversation.attachments import StoredFile
+from croupier.conversation.schemas import ConversationUpdate, MessageOut
+from croupier.errors import BadRequest, NotFound
+from croupier.kit.clock import utcnow
+from croupier.kit.i18n import N_
+from croupier.live import LiveEvent, publish_after_commit
+from croupier.models import (
+    Attachment,
+    AuthorType,
+    Channel,
+    Conversation,
+    DeliveryState,
+    Message,
+    PlayerIdentity,
+    Role,
+    Status,
+    Tag,
+    Team,
+    User,
+    conversation_tags,
+    user_brands,
+)
+
+PREVIEW_CHARS = 160
+
+
+class ConversationService:
+    # -- inbound -------------------------------------------------------------------
+    async def receive(self, session: AsyncSession, *, channel: Channel, identity: PlayerIdentity, body: str,
+                      client_id: str | None = None, files: tuple[StoredFile, ...] = (),
+                      language: str | None = None, external_id: str | None = None) -> tuple[Message, bool]:
+        """Store a player's message in their current conversation (reopening it) or a new one.
+
+        Returns (message, created); a repeated client_id returns the stored message, created=False."""
+        conversation = await repository.current_for_identity(session, identity.id)
+        now = utcnow()
+        if conversation is not None and client_id:
+            existing = await repository.message_by_client_id(session, conversation.id, client_id)
+            if existing is not None:
+                return existing, False
+        if conversation is None:
+            conversation = Conversation(brand_id=channel.brand_id, channel_id=channel.id,
+                                        player_id=identity.player_id, identity_id=identity.id, status=Status.open,
+                                        language=language, last_message_at=now, message_count=0, preview="",
+                                        reopened_count=0)
+            session.add(conversation)
+            await session.flush()
+        elif conversation.status != Status.open:
+            if conversation.status == Status.resolved:
+                conversation.reopened_count += 1
+                conversation.resolved_at = None
+            conversation.status = Status.open
+            conversation.snoozed_until = None
+        if language and not conversation.language:
+            conversation.language = language
+        message = Message(conversation_id=conversation.id, author_type=AuthorType.player, body=body,
+                          is_private=False, delivery_state=DeliveryState.received, client_id=client_id,
+                          external_id=external_id, created_at=now)
+        session.add(message)
+        conversation.last_message_at = now
+        conversation.last_player_message_at = now
+        conversation.message_count += 1
+        conversation.preview = (body or (files[0].filename if files else ""))[:PREVIEW_CHARS]
+        await session.flush()
+        attachments = await self._attach(session, message, files)
+        self._publish(session, conversation, message, attachments, identity.display_name)
+        return message, True
+
+    # -- staff actions -------------------------------------------------------------
+    async def get(self, session: AsyncSession, principal: Principal, conversation_id: int,
+                  *, for_update: bool = False) -> Conversation:
+        principal.require("conversations:read")
+        conversation = await repository.get(session, principal, conversation_id, for_update=for_update)
+        if conversation is None:
+            raise NotFound(N_("There is no conversation %(id)s."), id=conversation_id)
+        return conversation
+
+    async def reply(self, session: AsyncSession, principal: Principal, conversation_id: int, body: str, *,
+                    private: bool = False, files: tuple[StoredFile, ...] = (), author_name: str | None = None,
+                    ip: str | None = None) -> Message:
+        principal.require("conversations:write")
+        body = body.strip()
+        if not body and not files:
+            raise BadRequest(N_("The message is empty."), code="empty_message")
+        conversation = await self.get(session, principal, conversation_id, for_update=True)
+        now = utcnow()
+        message = Message(conversation_id=conversation.id, author_type=AuthorType.agent,
+                          author_user_id=principal.user_id, body=body, is_private=private,
+                          delivery_state=None if private else DeliveryState.sent, created_at=now)
+        session.add(message)
+        conversation.message_count += 1
+        if not private:
+            conversation.last_message_at = now
+            conversation.preview = (body or files[0].filename)[:PREVIEW_CHARS]
+            if conversation.first_response_at is None:
+                conversation.first_response_at = now
+            if conversation.assignee_id is None and principal.role == Role.agent:
+                conversation.assignee_id = principal.user_id
+        await session.flush()
+        attachments = await self._attach(session, message, files)
+        self._publish(session, conversation, message, attachments, author_name)
+        await audit_service.record(session, "conversation.note_added" if private else "conversation.replied",
+                                   principal=principal, target_type="conversation", target_id=conversation.id,
+                                   brand_id=conversation.brand_id, ip=ip, message_id=message.id)
+        return message
+
+    async def update(self, session: AsyncSession, principal: Principal, conversation_id: int,
+                     change: ConversationUpdate, *, ip: str | None = None) -> Conversation:
+        principal.require("conversations:write")
+        conversation = await self.get(session, principal, conversation_id, for_update=True)
+        changes: dict[str, object] = {}
+        if change.status is not None and change.status != conversation.status:
+            self._set_status(conversation, change.status, change.snoozed_until)
+            changes["status"] = change.status.value
+        if change.priority is not None and change.priority != conversation.priority:
+            conversation.priority = change.priority
+            changes["priority"] = change.priority.value
+        if change.assignee_id is not None:
+            new = None if change.assignee_id == 0 else await self._assignable(session, principal, conversation,
+                                                                                change.assignee_id)
+            if new != conversation.assignee_id:
+                conversation.assignee_id = new
+                changes["assignee_id"] = new
+        if change.team_id is not None:
+            team = None if change.team_id == 0 else change.team_id
+            if team is not None and await session.get(Team, team) is None:
+                raise BadRequest(N_("There is no team %(id)s."), code="unknown_team", id=team)
+            if team != conversation.team_id:
+                conversation.team_id = team
+                changes["team_id"] = team
+        if change.add_tags or change.remove_tags:
+            changes.update(await self._retag(session, conversation, change.add_tags, change.remove_tags))
+        if changes:
+            await session.flush()
+            await audit_service.record(session, "conversation.updated", principal=principal,
+                                       target_type="conversation", target_id=conversation.id,
+                                       brand_id=conversation.brand_id, ip=ip, changes=changes)
+            publish_after_commit(session, LiveEvent(
+                type="conversation.updated", brand_id=conversation.brand_id, conversation_id=conversation.id,
+                data={"changes": changes}))
+        return conversation
+
+    # -- internals -----------------------------------------------------------------
+    def _set_status(self, conversation: Conversation, status: Status, snoozed_until: datetime | None) -> None:
+        if status == Status.snoozed:
+            if snoozed_until is None or snoozed_until <= utcnow():
+                raise BadRequest(N_("Snoozing needs a time in the future to wake up at."), code="snooze_needs_time")
+            conversation.snoozed_until = snoozed_until
+        else:
+            conversation.snoozed_until = None
+        if status in (Status.resolved, Status.closed) and conversation.resolved_at is None:
+            conversation.resolved_at = utcnow()
+        if status in (Status.open, Status.pending):
+            conversation.resolved_at = None
+        conversation.status = status
+
+    async def _assignable(self, session: AsyncSession, principal: Principal, conversation: Conversation,
+                          user_id: int) -> int:
+        if principal.role == Role.agent and user_id != principal.user_id:
+            principal.require("users:read")  # agents may only take conversations themselves
+        user = await session.get(User, user_id)
+        if user is None or not user.is_active:
+            raise BadRequest(N_("There is no active staff member %(id)s."), code="unknown_assignee", id=user_id)
+        if user.role != Role.admin:
+            allowed = await session.scalar(select(user_brands.c.user_id).where(
+                user_brands.c.user_id == user_id, user_brands.c.brand_id == conversation.brand_id))
+            if allowed is None:
+                raise BadRequest(N_("%(name)s does not work on this brand."), code="assignee_out_of_scope",
+                                 name=user.name)
+        return user_id
+
+    async def _retag(self, session: AsyncSession, conversation: Conversation, add: list[str],
+                     remove: list[str]) -> dict[str, object]:
+        current = set((await repository.tags_for(session, [conversation.id])).get(conversation.id, []))
+        added, removed = [], []
+        for raw in add:
+            name = raw.strip().lower()[:64]
+            if not name or name in current:
+                continue
+            tag = await repository.tag_by_name(session, name)
+            if tag is None:
+                tag = Tag(name=name)
+                session.add(tag)
+                await session.flush()
+            await session.execute(insert(conversation_tags).values(conversation_id=conversation.id, tag_id=tag.id))
+            current.add(name)
+            added.append(name)
+        for raw in remove:
+            name = raw.strip().lower()
+            tag = await repository.tag_by_name(session, name)
+            if tag is not None and name in current:
+                await session.execute(delete(conversation_tags).where(
+                    conversation_tags.c.conversation_id == conversation.id, conversation_tags.c.tag_id == tag.id))
+                current.discard(name)
+                removed.append(name)
+        out: dict[str, object] = {}
+        if added:
+            out["tags_added"] = added
+        if removed:
+            out["tags_removed"] = removed
+        return out
+
+    async def _attach(self, session: AsyncSession, message: Message, files: tuple[StoredFile, ...]
+                      ) -> list[Attachment]:
+        attachments = [Attachment(message_id=message.id, filename=f.filename, content_type=f.content_type,
+                                  size=f.size, sha256=f.sha256, storage_key=f.storage_key) for f in files]
+        if attachments:
+            session.add_all(attachments)
+            await session.flush()
+        return attachments
+
+    def _publish(self, session: AsyncSession, conversation: Conversation, message: Message,
+                 attachments: list[Attachment], author_name: str | None) -> None:
+        out = MessageOut.of(message, attachments, author_name)
+        publish_after_commit(session, LiveEvent(
+            type="message.created", brand_id=conversation.brand_id, conversation_id=conversation.id,
+            identity_id=conversation.identity_id, to_staff=True, to_player=not message.is_private,
+            data={"message": out.model_dump(mode="json"), "status": conversation.status.value}))
+
+
+conversation_service = ConversationService()

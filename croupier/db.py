@@ -1,0 +1,90 @@
+"""Engine, sessions and the transaction boundary.
+
+Services never commit. The boundary (a request, a job, a CLI command) opens a session
+with `transaction()`, commits or rolls back, and only after a successful commit
+releases what the services queued with `on_commit()` (live events, job wake-ups).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from croupier.config import Settings
+
+AfterCommit = Callable[[], Awaitable[None] | None]
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(settings: Settings) -> AsyncEngine:
+    url = settings.effective_database_url
+    if is_sqlite(url):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        _sqlite_pragmas(engine)
+        return engine
+    return create_async_engine(url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size,
+                               pool_pre_ping=False)
+
+
+def _sqlite_pragmas(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _connect(dbapi_conn, _record):  # noqa: ANN001
+        # The driver must not open transactions itself: we issue BEGIN IMMEDIATE below,
+        # so a read-then-write transaction never fails with "database is locked".
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _begin(conn):  # noqa: ANN001
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = make_engine(settings)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+
+    @property
+    def sqlite(self) -> bool:
+        return is_sqlite(self.settings.effective_database_url)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        session = self.sessions()
+        try:
+            yield session
+            await session.commit()
+            callbacks = session.info.pop("on_commit", [])
+        except BaseException:
+            session.info.pop("on_commit", None)
+            await session.rollback()
+            raise
+        finally:
+            await session.close()
+        for callback in callbacks:
+            result = callback()
+            if result is not None:
+                await result
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def on_commit(session: AsyncSession, callback: AfterCommit) -> None:
+    """Run `callback` once the session's transaction has committed; drop it on rollback."""
+    session.info.setdefault("on_commit", []).append(callback)

@@ -1,0 +1,5 @@
+"""Demo casino pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/demo")

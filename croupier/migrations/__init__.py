@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped inside the package so `croupier migrate` works wherever it is installed."""

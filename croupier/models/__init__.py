@@ -1,0 +1,34 @@
+"""Every ORM class, one file per aggregate. Importing this package registers them all."""
+
+from croupier.models.audit import AuditEntry
+from croupier.models.base import Base
+from croupier.models.brand import Brand, Channel, ChannelType
+from croupier.models.conversation import (
+                                          Attachment,
+                                          AuthorType,
+                                          Conversation,
+                                          DeliveryState,
+                                          Message,
+                                          Priority,
+                                          Status,
+                                          Tag,
+                                          conversation_tags,
+)
+from croupier.models.player import Player, PlayerIdentity
+from croupier.models.staff import (
+                                          ApiToken,
+                                          RecoveryCode,
+                                          Role,
+                                          StaffSession,
+                                          Team,
+                                          User,
+                                          user_brands,
+                                          user_teams,
+)
+
+__all__ = [
+    "ApiToken", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "Channel", "ChannelType",
+    "Conversation", "DeliveryState", "Message", "Player", "PlayerIdentity", "Priority",
+    "RecoveryCode", "Role", "StaffSession", "Status", "Tag", "Team", "User", "conversation_tags",
+    "user_brands", "user_teams",
+]

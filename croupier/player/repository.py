@@ -1,0 +1,36 @@
+"""Every player query; visibility is decided by the acting principal's brand scope."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from croupier.auth.principal import Principal
+from croupier.models import Channel, Player, PlayerIdentity
+
+
+def visible_players(principal: Principal) -> Select[tuple[Player]]:
+    query = select(Player).where(Player.merged_into_id.is_(None))
+    if principal.brand_ids is not None:
+        query = query.where(Player.brand_id.in_(principal.brand_ids))
+    return query
+
+
+async def player_for(session: AsyncSession, principal: Principal, player_id: int) -> Player | None:
+    return await session.scalar(visible_players(principal).where(Player.id == player_id))
+
+
+async def player_by_external_id(session: AsyncSession, brand_id: int, external_id: str) -> Player | None:
+    return await session.scalar(select(Player).where(Player.brand_id == brand_id, Player.external_id == external_id))
+
+
+async def identity(session: AsyncSession, channel_id: int, external_id: str) -> PlayerIdentity | None:
+    return await session.scalar(select(PlayerIdentity).where(
+        PlayerIdentity.channel_id == channel_id, PlayerIdentity.external_id == external_id))
+
+
+async def identities_of(session: AsyncSession, player_id: int) -> list[tuple[PlayerIdentity, Channel]]:
+    rows = await session.execute(
+        select(PlayerIdentity, Channel).join(Channel, Channel.id == PlayerIdentity.channel_id)
+        .where(PlayerIdentity.player_id == player_id).order_by(PlayerIdentity.id))
+    return [(r[0], r[1]) for r in rows]

@@ -1,0 +1,1 @@
+"""The player chat widget: a dependency-free script and stylesheet."""

@@ -1,0 +1,5 @@
+"""Serves the widget's static files."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/widget")
