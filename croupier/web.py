@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,11 +11,16 @@ from croupier.config import get_settings
 from croupier.db import Database
 
 
-async def session_dep(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request; committed before the response is sent, rolled back on any error."""
+async def session_dep(request: Request) -> AsyncSession:
+    """One session per request; committed before the response is sent, rolled back on any error.
+
+    The transaction is entered on FastAPI's per-endpoint exit stack, which closes once the endpoint has
+    built its response and before a byte of it is sent. (A `yield` dependency would commit only after
+    sending: an acknowledged message could be lost, and a streaming response would hold the transaction.)
+    """
     db: Database = request.app.state.db
-    async with db.transaction() as session:
-        yield session
+    stack: AsyncExitStack = request.scope["fastapi_function_astack"]
+    return await stack.enter_async_context(db.transaction())
 
 
 def client_ip(request: Request) -> str:

@@ -15,8 +15,9 @@ from croupier.kit.i18n import N_
 
 class RateLimits:
     def __init__(self, redis_url: str = "") -> None:
-        storage: Storage = (storage_from_string(f"async+{redis_url}") if redis_url  # type: ignore[assignment]
-                            else MemoryStorage())
+        # redis-py (already a dependency) rather than limits' default async client, coredis.
+        storage: Storage = (storage_from_string(f"async+{redis_url}", implementation="redispy")  # type: ignore[assignment]
+                            if redis_url else MemoryStorage())
         self.limiter = MovingWindowRateLimiter(storage)
 
     async def hit(self, rule: str, *key: str) -> None:
