@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from croupier.audit.service import audit_service
 from croupier.auth import passwords
 from croupier.auth.principal import Principal
-from croupier.errors import BadRequest, Conflict
+from croupier.errors import BadRequest, Conflict, NotFound
 from croupier.kit.clock import utcnow
 from croupier.kit.i18n import N_, available_locales
 from croupier.models import Brand, Role, Team, User, user_brands, user_teams
@@ -56,6 +56,21 @@ class UserService:
             await session.execute(insert(user_brands), [{"user_id": user.id, "brand_id": b} for b in set(brand_ids)])
         if team_ids:
             await session.execute(insert(user_teams), [{"user_id": user.id, "team_id": t} for t in set(team_ids)])
+
+    async def set_own_locale(self, session: AsyncSession, principal: Principal, locale: str, *,
+                             ip: str | None = None) -> User:
+        """A staff member's own choice of language for the console (needs no permission)."""
+        if locale not in available_locales():
+            raise BadRequest(N_("Unsupported language: %(codes)s. Supported: %(supported)s."), code="unknown_locale",
+                             codes=locale[:35], supported=", ".join(available_locales()))
+        user = await session.get(User, principal.user_id)
+        if user is None:
+            raise NotFound(N_("There is no staff member %(id)s."), id=principal.user_id)
+        if locale != user.locale:
+            previous, user.locale = user.locale, locale
+            await audit_service.record(session, "user.locale_changed", principal=principal, target_type="user",
+                                       target_id=user.id, ip=ip, changes={"locale": locale}, previous=previous)
+        return user
 
     async def create_team(self, session: AsyncSession, principal: Principal | None, name: str,
                           description: str = "") -> Team:

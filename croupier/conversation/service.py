@@ -156,6 +156,16 @@ class ConversationService:
                 data={"changes": changes}))
         return conversation
 
+    async def agent_typing(self, session: AsyncSession, principal: Principal, conversation_id: int,
+                           typing: bool) -> None:
+        """Tell the player that an agent is (or stopped) typing a reply; nothing is stored."""
+        principal.require("conversations:write")
+        conversation = await self.get(session, principal, conversation_id)
+        publish_after_commit(session, LiveEvent(
+            type="typing", brand_id=conversation.brand_id, conversation_id=conversation.id,
+            identity_id=conversation.identity_id, to_staff=False, to_player=True,
+            data={"who": "agent", "typing": typing}))
+
     # -- internals -----------------------------------------------------------------
     def _set_status(self, conversation: Conversation, status: Status, snoozed_until: datetime | None) -> None:
         if status == Status.snoozed:

@@ -1,0 +1,47 @@
+"""Translatable names of the values the console shows (statuses, priorities, channels, authors, roles)."""
+
+from croupier.kit.i18n import N_
+from croupier.models import AuthorType, ChannelType, Priority, Role, Status
+
+status = {
+    Status.open: N_("Open"),
+    Status.pending: N_("Pending"),
+    Status.snoozed: N_("Snoozed"),
+    Status.resolved: N_("Resolved"),
+    Status.closed: N_("Closed"),
+}
+
+priority = {
+    Priority.low: N_("Low"),
+    Priority.normal: N_("Normal"),
+    Priority.high: N_("High"),
+    Priority.urgent: N_("Urgent"),
+}
+
+channel = {
+    ChannelType.webchat: N_("Web chat"),
+    ChannelType.email: N_("E-mail"),
+    ChannelType.telegram: N_("Telegram"),
+    ChannelType.whatsapp: N_("WhatsApp"),
+    ChannelType.messenger: N_("Messenger"),
+    ChannelType.instagram: N_("Instagram"),
+    ChannelType.phone: N_("Phone"),
+    ChannelType.api: N_("API"),
+}
+
+author = {
+    AuthorType.player: N_("Player"),
+    AuthorType.agent: N_("Agent"),
+    AuthorType.assistant: N_("Assistant"),
+    AuthorType.system: N_("System"),
+}
+
+role = {
+    Role.admin: N_("Administrator"),
+    Role.supervisor: N_("Supervisor"),
+    Role.agent: N_("Agent"),
+}
+
+statuses = list(Status)
+priorities = list(Priority)
+channel_types = list(ChannelType)
