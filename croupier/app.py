@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     errors.install(app)
 
+    from croupier.audit.endpoints import router as audit_api
     from croupier.auth.endpoints import router as auth_api
     from croupier.brand.endpoints import router as brand_api
     from croupier.channels.webchat.endpoints import router as widget_api
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.player.endpoints import router as player_api
     from croupier.widget.routes import router as widget_static
 
-    for router in (health, brand_api, player_api, conversation_api, auth_api, widget_api, widget_static,
+    for router in (health, brand_api, player_api, conversation_api, auth_api, audit_api, widget_api, widget_static,
                    console, demo):
         app.include_router(router)
 

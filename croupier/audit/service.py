@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from croupier.audit import repository
 from croupier.auth.principal import Principal
 from croupier.kit.clock import utcnow
 from croupier.models import AuditEntry
@@ -51,6 +52,16 @@ class AuditService:
         session.add(entry)
         await session.flush()
         return entry
+
+    async def entries(self, session: AsyncSession, principal: Principal, f: repository.AuditFilter, *,
+                      before_id: int | None = None, limit: int = 50) -> list[AuditEntry]:
+        principal.require("audit:read")
+        return await repository.entries(session, principal, f, before_id=before_id, limit=limit)
+
+    async def verify(self, session: AsyncSession, principal: Principal) -> tuple[int | None, int]:
+        """(first broken entry id or None, number of entries checked)."""
+        principal.require("audit:read")
+        return await self.verify_chain(session), await repository.count(session)
 
     async def verify_chain(self, session: AsyncSession) -> int | None:
         """Id of the first entry whose hash or link is wrong, or None if the chain is intact."""

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from croupier.models import ApiToken, Brand, RecoveryCode, Role, StaffSession, User, user_brands
+from croupier.auth.principal import Principal
+from croupier.models import (
+    ApiToken,
+    Brand,
+    RecoveryCode,
+    Role,
+    StaffSession,
+    Team,
+    User,
+    user_brands,
+    user_teams,
+)
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -48,3 +59,32 @@ async def tokens_of(session: AsyncSession, user_id: int | None) -> list[ApiToken
     if user_id is not None:
         query = query.where(ApiToken.user_id == user_id)
     return list(await session.scalars(query))
+
+
+def visible_users(principal: Principal) -> Select[tuple[User]]:
+    """Everyone for admins; otherwise yourself and the staff who work on one of your brands."""
+    query = select(User)
+    if principal.brand_ids is not None:
+        colleagues = select(user_brands.c.user_id).where(user_brands.c.brand_id.in_(principal.brand_ids))
+        query = query.where(or_(User.id == principal.user_id, User.id.in_(colleagues)))
+    return query
+
+
+async def user_scopes(session: AsyncSession, user_ids: list[int]) -> dict[int, tuple[list[int], list[int]]]:
+    """{user id: (brand ids, team ids)}, both sorted."""
+    out: dict[int, tuple[list[int], list[int]]] = {uid: ([], []) for uid in user_ids}
+    if not user_ids:
+        return out
+    brands = await session.execute(select(user_brands.c.user_id, user_brands.c.brand_id)
+                                   .where(user_brands.c.user_id.in_(user_ids)).order_by(user_brands.c.brand_id))
+    for uid, bid in brands:
+        out[uid][0].append(bid)
+    teams = await session.execute(select(user_teams.c.user_id, user_teams.c.team_id)
+                                  .where(user_teams.c.user_id.in_(user_ids)).order_by(user_teams.c.team_id))
+    for uid, tid in teams:
+        out[uid][1].append(tid)
+    return out
+
+
+async def teams(session: AsyncSession) -> list[Team]:
+    return list(await session.scalars(select(Team).order_by(Team.name)))

@@ -62,10 +62,12 @@ class TokenService:
         return await auth_service.principal_for(session, user, scopes=allowed, via=f"token:{token.prefix}")
 
     async def list(self, session: AsyncSession, principal: Principal) -> list[ApiToken]:
+        principal.require("tokens:write")
         return await repository.tokens_of(session, None if principal.role == Role.admin else principal.user_id)
 
     async def revoke(self, session: AsyncSession, principal: Principal, token_id: int, *,
                      ip: str | None = None) -> ApiToken:
+        principal.require("tokens:write")
         token = await session.get(ApiToken, token_id)
         if token is None or (token.user_id != principal.user_id and principal.role != Role.admin):
             raise NotFound(N_("There is no API token %(id)s."), id=token_id)

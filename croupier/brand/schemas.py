@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from croupier.models import ChannelType
 
@@ -29,6 +29,13 @@ class BrandUpdate(BaseModel):
     website_url: str | None = Field(None, max_length=500)
     require_2fa: bool | None = None
     is_active: bool | None = None
+
+    @field_validator("name", "default_locale", "locales", "require_2fa", "is_active")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value
 
 
 class ChannelOut(BaseModel):

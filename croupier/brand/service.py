@@ -44,6 +44,16 @@ class BrandService:
                                    target_id=brand.id, brand_id=brand.id, ip=ip, slug=brand.slug)
         return brand
 
+    async def list(self, session: AsyncSession, principal: Principal) -> list[Brand]:
+        principal.require("brands:read")
+        return await repository.visible_brands(session, principal)
+
+    async def channels(self, session: AsyncSession, principal: Principal, brand_ids: list[int]
+                       ) -> list[Channel]:
+        """The channels of the given brands the principal can see."""
+        principal.require("brands:read")
+        return await repository.channels_of(session, [b for b in brand_ids if principal.sees_brand(b)])
+
     async def get(self, session: AsyncSession, principal: Principal, brand_id: int) -> Brand:
         principal.require("brands:read")
         brand = await repository.brand_for(session, principal, brand_id)

@@ -17,6 +17,7 @@ from croupier.models import (
     Message,
     Status,
     Tag,
+    User,
     conversation_tags,
 )
 
@@ -102,6 +103,29 @@ async def messages(session: AsyncSession, conversation_ids: list[int], *, includ
         query = query.where(Message.id > after_id)
     query = query.order_by(Message.id.desc()).limit(limit)
     return list(reversed(list(await session.scalars(query))))
+
+
+async def message_page(session: AsyncSession, conversation_id: int, *, after_id: int | None,
+                       limit: int) -> list[Message]:
+    """Up to `limit` messages (private notes included) after `after_id`, oldest first."""
+    query = select(Message).where(Message.conversation_id == conversation_id)
+    if after_id is not None:
+        query = query.where(Message.id > after_id)
+    return list(await session.scalars(query.order_by(Message.id).limit(limit)))
+
+
+async def attachment_for(session: AsyncSession, principal: Principal, attachment_id: int) -> Attachment | None:
+    """An attachment of a message in a conversation the principal can see (private notes included)."""
+    conversations = visible(principal).with_only_columns(Conversation.id)
+    return await session.scalar(
+        select(Attachment).join(Message, Message.id == Attachment.message_id)
+        .where(Attachment.id == attachment_id, Message.conversation_id.in_(conversations)))
+
+
+async def user_names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict((await session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))).tuples().all())
 
 
 async def message_by_client_id(session: AsyncSession, conversation_id: int, client_id: str) -> Message | None:

@@ -83,6 +83,24 @@ class ConversationService:
         return message, True
 
     # -- staff actions -------------------------------------------------------------
+    async def list(self, session: AsyncSession, principal: Principal, f: repository.InboxFilter, *,
+                   after: repository.Cursor | None = None, limit: int = 25) -> list[Conversation]:
+        principal.require("conversations:read")
+        return await repository.inbox(session, principal, f, after=after, limit=limit)
+
+    async def messages(self, session: AsyncSession, principal: Principal, conversation_id: int, *,
+                       after_id: int | None = None, limit: int = 100) -> list[Message]:
+        """The conversation's messages for staff, private notes included, oldest first."""
+        conversation = await self.get(session, principal, conversation_id)
+        return await repository.message_page(session, conversation.id, after_id=after_id, limit=limit)
+
+    async def attachment(self, session: AsyncSession, principal: Principal, attachment_id: int) -> Attachment:
+        principal.require("conversations:read")
+        found = await repository.attachment_for(session, principal, attachment_id)
+        if found is None:
+            raise NotFound(N_("There is no such file."))
+        return found
+
     async def get(self, session: AsyncSession, principal: Principal, conversation_id: int,
                   *, for_update: bool = False) -> Conversation:
         principal.require("conversations:read")

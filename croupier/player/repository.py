@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.auth.principal import Principal
@@ -14,6 +14,21 @@ def visible_players(principal: Principal) -> Select[tuple[Player]]:
     if principal.brand_ids is not None:
         query = query.where(Player.brand_id.in_(principal.brand_ids))
     return query
+
+
+async def search(session: AsyncSession, principal: Principal, *, brand_id: int | None, external_id: str | None,
+                 email: str | None, before_id: int | None, limit: int) -> list[Player]:
+    """Visible players matching every given filter, newest first, `limit` of them after the cursor."""
+    query = visible_players(principal)
+    if brand_id is not None:
+        query = query.where(Player.brand_id == brand_id)
+    if external_id is not None:
+        query = query.where(Player.external_id == external_id)
+    if email is not None:
+        query = query.where(func.lower(Player.email) == email.strip().lower())
+    if before_id is not None:
+        query = query.where(Player.id < before_id)
+    return list(await session.scalars(query.order_by(Player.id.desc()).limit(limit)))
 
 
 async def player_for(session: AsyncSession, principal: Principal, player_id: int) -> Player | None:

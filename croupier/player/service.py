@@ -42,6 +42,18 @@ class PlayerService:
         await session.flush()
         return identity
 
+    async def list(self, session: AsyncSession, principal: Principal, *, brand_id: int | None = None,
+                   external_id: str | None = None, email: str | None = None, before_id: int | None = None,
+                   limit: int = 50) -> list[Player]:
+        principal.require("players:read")
+        return await repository.search(session, principal, brand_id=brand_id, external_id=external_id,
+                                       email=email, before_id=before_id, limit=limit)
+
+    async def identities(self, session: AsyncSession, principal: Principal, player_id: int
+                         ) -> list[tuple[PlayerIdentity, Channel]]:
+        player = await self.get(session, principal, player_id)
+        return await repository.identities_of(session, player.id)
+
     async def get(self, session: AsyncSession, principal: Principal, player_id: int) -> Player:
         principal.require("players:read")
         player = await repository.player_for(session, principal, player_id)
