@@ -1,4 +1,4 @@
-"""Command line: serve, migrate, demo, create-admin."""
+"""Command line: serve, migrate, demo, totp-code, create-admin."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ app = typer.Typer(help="Croupier: player support for online casino operators.", 
 def _migrate() -> None:
     from croupier.migrate import upgrade
 
-    upgrade(get_settings().effective_database_url)
+    settings = get_settings()
+    if not settings.database_url:  # the embedded SQLite file lives in the data directory: a fresh machine has none
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.effective_database_url)
 
 
 @app.command()
@@ -80,6 +83,18 @@ def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
     logins = asyncio.run(seed(get_settings()))
     print_logins(logins, f"http://{host}:{port}")
     serve(host=host, port=port, workers=1, migrate_first=False)
+
+
+@app.command("totp-code")
+def totp_code(email: str) -> None:
+    """Print the current two-factor code of a demo account (the demo's accounts only)."""
+    from croupier.demo.seed import demo_totp_code
+
+    code = asyncio.run(demo_totp_code(get_settings(), email))
+    if code is None:
+        typer.echo(f"{email} is not a demo account with two-factor authentication.", err=True)
+        raise typer.Exit(1)
+    typer.echo(code)
 
 
 if __name__ == "__main__":

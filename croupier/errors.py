@@ -91,7 +91,8 @@ def install(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         problems = []
         for err in exc.errors():
-            loc = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            parts = list(err.get("loc", ()))
+            loc = ".".join(str(p) for p in (parts[1:] if parts[:1] == ["body"] else parts))  # a field may be "body"
             problems.append({"field": loc, "problem": err.get("msg", "invalid")})
         if any(e.get("type") == "json_invalid" for e in exc.errors()):
             return JSONResponse(_body("malformed_json", "The request body is not valid JSON."), 400)

@@ -37,3 +37,8 @@ async def webchat_channel(session: AsyncSession, brand_id: int) -> Channel | Non
 
 async def channel_by_key(session: AsyncSession, key: str) -> Channel | None:
     return await session.scalar(select(Channel).where(Channel.key == key))
+
+
+async def active_brands(session: AsyncSession) -> list[Brand]:
+    """Every active brand, unscoped: for public pages such as the demo casinos."""
+    return list(await session.scalars(select(Brand).where(Brand.is_active.is_(True)).order_by(Brand.name)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from croupier.channels.webchat.service import identity_signature
 from croupier.models import Conversation, Message, Player, PlayerIdentity, Status
 from tests.factories import make_brand, player_says, widget_session
 
@@ -62,3 +63,53 @@ class TestSignedPlayer:
         r = await client.post("/api/widget/v1/messages", json={"body": "x"},
                               headers={"Authorization": f"Bearer {ident}.{'a' * len(mac)}"})
         assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_widget_token"
+
+
+class TestLoggingIn:
+    async def test_a_visitor_who_logs_in_keeps_the_conversation(self, client, db):
+        _brand, channel = await make_brand(db)
+        visitor = await widget_session(client, channel)
+        before = await player_says(client, visitor, "my deposit is missing")
+        r = await client.post("/api/widget/v1/sessions", json={
+            "key": channel.key, "token": visitor,
+            "player": {"id": "P-7", "signature": identity_signature(channel.secret, "P-7"), "name": "Anna"}})
+        assert r.status_code == 200 and r.json()["player_name"] == "Anna"
+        player = r.json()["token"]
+        after = await player_says(client, player, "I am logged in now")
+        assert after["conversation_id"] == before["conversation_id"]
+        history = await client.get("/api/widget/v1/messages", headers={"Authorization": f"Bearer {player}"})
+        assert [m["body"] for m in history.json()] == ["my deposit is missing", "I am logged in now"]
+        async with db.transaction() as s:
+            conv = await s.get(Conversation, before["conversation_id"])
+            owner = await s.get(Player, conv.player_id)
+            assert owner.external_id == "P-7"
+
+    async def test_another_players_login_does_not_take_over_a_players_conversation(self, client, db):
+        _brand, channel = await make_brand(db)
+        first = await widget_session(client, channel, player_id="P-1", name="First")
+        mine = await player_says(client, first, "private matter")
+        r = await client.post("/api/widget/v1/sessions", json={
+            "key": channel.key, "token": first,
+            "player": {"id": "P-2", "signature": identity_signature(channel.secret, "P-2")}})
+        second = r.json()["token"]
+        history = await client.get("/api/widget/v1/messages", headers={"Authorization": f"Bearer {second}"})
+        assert r.status_code == 200 and second != first and history.json() == []
+        async with db.transaction() as s:
+            conv = await s.get(Conversation, mine["conversation_id"])
+            assert (await s.get(Player, conv.player_id)).external_id == "P-1"
+
+
+class TestBadMessages:
+    async def test_an_empty_or_oversized_message_is_refused_and_nothing_changes(self, client, db):
+        _brand, channel = await make_brand(db)
+        token = await widget_session(client, channel)
+        await player_says(client, token, "kept")
+        auth = {"Authorization": f"Bearer {token}"}
+        blank = await client.post("/api/widget/v1/messages", json={"body": "   "}, headers=auth)
+        assert blank.status_code == 400 and blank.json()["error"]["code"] == "empty_message"
+        huge = await client.post("/api/widget/v1/messages", json={"body": "x" * 10_001}, headers=auth)
+        assert huge.status_code == 422 and huge.json()["error"]["fields"][0]["field"] == "body"
+        bad_id = await client.post("/api/widget/v1/messages", json={"body": "hi", "client_id": "a b"}, headers=auth)
+        assert bad_id.status_code == 422
+        history = await client.get("/api/widget/v1/messages", headers=auth)
+        assert [m["body"] for m in history.json()] == ["kept"]

@@ -2,63 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from croupier.channels.webchat.schemas import (
+    CLIENT_ID,
+    MessageIn,
+    SessionIn,
+    SessionOut,
+    TypingIn,
+    WidgetConfig,
+)
 from croupier.channels.webchat.service import WidgetSession, webchat_service
 from croupier.channels.webchat.strings import WIDGET_STRINGS
+from croupier.config import get_settings
 from croupier.conversation import attachments as files
 from croupier.conversation import repository as conversations
 from croupier.conversation.schemas import MessageOut
 from croupier.errors import NotFound
 from croupier.kit import i18n, sse
 from croupier.kit.i18n import N_
-from croupier.live import LiveEvent, publish_after_commit
-from croupier.models import Attachment, Message, User
+from croupier.live import LiveEvent
+from croupier.models import Attachment, Brand, Message, User
 from croupier.web import rate_limit, session_dep
 
 router = APIRouter(prefix="/api/widget/v1", tags=["widget"])
-
-
-class PlayerClaim(BaseModel):
-    id: str = Field(min_length=1, max_length=128)
-    signature: str = Field(min_length=1, max_length=128)
-    name: str | None = Field(None, max_length=200)
-    email: str | None = Field(None, max_length=254)
-
-
-class SessionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    key: str = Field(min_length=1, max_length=64)
-    token: str | None = Field(None, max_length=200)
-    locale: str | None = Field(None, max_length=35)
-    player: PlayerClaim | None = None
-
-
-class SessionOut(BaseModel):
-    token: str
-    brand: str
-    locale: str
-    locales: list[str]
-    player_name: str | None
-    strings: dict[str, str]
-
-
-class MessageIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    body: str = Field(min_length=1, max_length=10_000)
-    client_id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    locale: str | None = Field(None, max_length=35)
-
-
-class TypingIn(BaseModel):
-    typing: bool
 
 
 async def widget_session(request: Request, session: AsyncSession = Depends(session_dep),
@@ -67,22 +38,35 @@ async def widget_session(request: Request, session: AsyncSession = Depends(sessi
     return await webchat_service.resume(session, token)
 
 
-def _strings(locale: str) -> dict[str, str]:
-    return i18n.catalog_dict(locale, WIDGET_STRINGS)
+def _config(brand: Brand, locale: str) -> dict[str, Any]:
+    settings = get_settings()
+    locales = [c for c in brand.locales if c in i18n.available_locales()]
+    return {"brand": brand.name, "locale": locale, "locales": locales,
+            "locale_names": {c: i18n.display_name(c) for c in locales},
+            "strings": i18n.catalog_dict(locale, WIDGET_STRINGS), "max_message_chars": settings.max_message_chars,
+            "attachment_max_bytes": settings.attachment_max_bytes, "attachment_types": settings.attachment_types}
+
+
+@router.get("/config/{key}", response_model=WidgetConfig, summary="The widget's look and texts (no session)")
+async def config(key: str, languages: str = Query("", max_length=500,
+                                                  description="Comma-separated, best first (navigator.languages)"),
+                 session: AsyncSession = Depends(session_dep)):
+    _channel, brand = await webchat_service.channel(session, key[:64])
+    locale = webchat_service.locale_for(brand, *languages.split(","))
+    return JSONResponse(_config(brand, locale), headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.post("/sessions", response_model=SessionOut, summary="Start or resume a widget session")
 async def start_session(data: SessionIn, request: Request, session: AsyncSession = Depends(session_dep)):
     await rate_limit(request, "widget-session", "widget_rate_limit")
+    _channel, brand = await webchat_service.channel(session, data.key)
+    locale = webchat_service.locale_for(brand, data.locale, *data.languages)
     player = data.player
     ws = await webchat_service.start(
         session, key=data.key, token=data.token, player_id=player.id if player else None,
         signature=player.signature if player else None, name=player.name if player else None,
-        email=player.email if player else None, locale=i18n.normalize(data.locale))
-    locale = i18n.normalize(data.locale) or ws.brand.default_locale
-    return SessionOut(token=ws.token, brand=ws.brand.name, locale=locale,
-                      locales=[c for c in ws.brand.locales if c in i18n.available_locales()],
-                      player_name=ws.identity.display_name, strings=_strings(locale))
+        email=player.email if player else None, locale=locale)
+    return SessionOut(token=ws.token, player_name=ws.identity.display_name, **_config(ws.brand, locale))
 
 
 @router.get("/strings/{locale}", summary="The widget's texts in one language")
@@ -91,7 +75,7 @@ async def strings(locale: str) -> dict[str, str]:
     if found is None:
         raise NotFound(N_("Unsupported language: %(codes)s. Supported: %(supported)s."), code="unknown_locale",
                        codes=locale[:35], supported=", ".join(i18n.available_locales()))
-    return _strings(found)
+    return i18n.catalog_dict(found, WIDGET_STRINGS)
 
 
 @router.get("/messages", response_model=list[MessageOut], summary="This visitor's conversation history")
@@ -105,6 +89,7 @@ async def history(after: int | None = Query(None, ge=0), ws: WidgetSession = Dep
 @router.post("/messages", status_code=201, response_model=MessageOut, summary="Send a message as the player")
 async def post_message(data: MessageIn, request: Request, ws: WidgetSession = Depends(widget_session),
                        session: AsyncSession = Depends(session_dep)):
+    await rate_limit(request, "widget-message", "widget_rate_limit", key=str(ws.identity.id))
     message, created = await webchat_service.post(session, ws, data.body, client_id=data.client_id,
                                                   locale=i18n.normalize(data.locale))
     out = MessageOut.of(message)
@@ -113,7 +98,7 @@ async def post_message(data: MessageIn, request: Request, ws: WidgetSession = De
 
 @router.post("/attachments", status_code=201, response_model=MessageOut, summary="Send a file as the player")
 async def post_attachment(request: Request, file: UploadFile = File(...), body: str = Form(""),
-                          client_id: str | None = Form(None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"),
+                          client_id: str | None = Form(None, max_length=64, pattern=CLIENT_ID),
                           ws: WidgetSession = Depends(widget_session), session: AsyncSession = Depends(session_dep)):
     await rate_limit(request, "widget-upload", "widget_rate_limit")
     data = await file.read(files.get_settings().attachment_max_bytes + 1)
@@ -136,21 +121,26 @@ async def get_attachment(attachment_id: int, ws: WidgetSession = Depends(widget_
 
 
 @router.post("/typing", status_code=204, summary="Tell the agents the player is typing")
-async def typing(data: TypingIn, ws: WidgetSession = Depends(widget_session),
+async def typing(data: TypingIn, request: Request, ws: WidgetSession = Depends(widget_session),
                  session: AsyncSession = Depends(session_dep)):
-    current = await conversations.current_for_identity(session, ws.identity.id)
-    if current is not None:
-        publish_after_commit(session, LiveEvent(type="typing", brand_id=current.brand_id,
-                                                conversation_id=current.id, identity_id=ws.identity.id,
-                                                to_staff=True, to_player=False,
-                                                data={"who": "player", "typing": data.typing}))
+    await rate_limit(request, "widget-typing", "widget_rate_limit", key=str(ws.identity.id))
+    await webchat_service.typing(session, ws, data.typing)
+
+
+def _for_player(event: LiveEvent) -> dict[str, Any] | None:
+    """Only what the player may see: their conversation's public messages and the agents' typing."""
+    if event.type == "message.created" and not event.data["message"]["is_private"]:
+        return {"message": event.data["message"], "status": event.data.get("status")}
+    if event.type == "typing" and event.data.get("who") != "player":
+        return {"who": event.data.get("who"), "typing": bool(event.data.get("typing"))}
+    return None
 
 
 @router.get("/events", summary="Live stream of replies (server-sent events); token in ?token=")
 async def events(request: Request, ws: WidgetSession = Depends(widget_session)):
     identity_id = ws.identity.id
-    return sse.stream(request, lambda e: e.to_player and e.identity_id == identity_id,
-                      lambda e: e.data, {"identity": identity_id})
+    return sse.stream(request, lambda e: e.to_player and e.identity_id == identity_id, _for_player,
+                      {"identity": identity_id})
 
 
 async def _out(session: AsyncSession, messages: list[Message]) -> list[MessageOut]:

@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from croupier.audit.service import audit_service
 from croupier.brand import repository as brands
 from croupier.config import get_settings
+from croupier.conversation import repository as conversation_repository
 from croupier.conversation.attachments import StoredFile
 from croupier.conversation.service import conversation_service
 from croupier.errors import BadRequest, NotFound, Unauthorized
-from croupier.kit import secrets
+from croupier.kit import i18n, secrets
 from croupier.kit.i18n import N_
+from croupier.live import LiveEvent, publish_after_commit
 from croupier.models import Brand, Channel, ChannelType, Conversation, Message, Player, PlayerIdentity
 from croupier.player.service import player_service
 
@@ -54,6 +56,14 @@ class WebchatService:
         if not secrets.equal(self.token_for(int(parts[1])), token or ""):
             raise Unauthorized(BAD_TOKEN, code="invalid_widget_token")
         return int(parts[1])
+
+    def locale_for(self, brand: Brand, *wanted: str | None) -> str:
+        """The first wanted language the brand speaks (and we have a catalog for), else its default."""
+        for code in wanted:
+            found = i18n.normalize(code)
+            if found is not None and found in brand.locales:
+                return found
+        return brand.default_locale
 
     async def channel(self, session: AsyncSession, key: str) -> tuple[Channel, Brand]:
         channel = await brands.channel_by_key(session, key)
@@ -110,6 +120,15 @@ class WebchatService:
                              limit=get_settings().max_message_chars)
         return await conversation_service.receive(session, channel=ws.channel, identity=ws.identity, body=body,
                                                   client_id=client_id, files=files, language=locale)
+
+    async def typing(self, session: AsyncSession, ws: WidgetSession, typing: bool) -> None:
+        """Tell the agents on the visitor's current conversation that the player is (not) typing."""
+        current = await conversation_repository.current_for_identity(session, ws.identity.id)
+        if current is not None:
+            publish_after_commit(session, LiveEvent(type="typing", brand_id=current.brand_id,
+                                                    conversation_id=current.id, identity_id=ws.identity.id,
+                                                    to_staff=True, to_player=False,
+                                                    data={"who": "player", "typing": typing}))
 
     async def conversation_ids(self, session: AsyncSession, identity_id: int) -> list[int]:
         return list(await session.scalars(select(Conversation.id).where(Conversation.identity_id == identity_id)))
