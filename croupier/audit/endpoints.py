@@ -15,6 +15,7 @@ from croupier.auth.principal import Principal
 from croupier.errors import BadRequest
 from croupier.kit.error_schemas import API_ERRORS
 from croupier.kit.i18n import N_
+from croupier.kit.ids import MAX_ID
 from croupier.kit.json_route import JsonRoute
 from croupier.kit.pagination import Page, decode_cursor, encode_cursor
 from croupier.web import session_dep
@@ -32,10 +33,10 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
 
 def audit_filter(action: str | None = Query(None, min_length=1, max_length=80,
                                             description="Exact action, or a prefix ending in .* such as auth.*"),
-                 actor_user_id: int | None = Query(None, gt=0),
+                 actor_user_id: int | None = Query(None, ge=1, le=MAX_ID),
                  target_type: str | None = Query(None, min_length=1, max_length=40),
                  target_id: str | None = Query(None, min_length=1, max_length=64),
-                 brand_id: int | None = Query(None, gt=0),
+                 brand_id: int | None = Query(None, ge=1, le=MAX_ID),
                  since: datetime | None = Query(None, description="From this time (inclusive), with a time zone"),
                  until: datetime | None = Query(None, description="Before this time, with a time zone")) -> AuditFilter:
     return AuditFilter(action=action, actor_user_id=actor_user_id, target_type=target_type, target_id=target_id,

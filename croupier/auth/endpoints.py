@@ -20,7 +20,8 @@ from croupier.auth.schemas import (
 )
 from croupier.auth.tokens import token_service
 from croupier.auth.users import user_service
-from croupier.kit.error_schemas import API_ERRORS
+from croupier.kit.error_schemas import API_ERRORS, CONFLICT
+from croupier.kit.ids import PathId
 from croupier.kit.json_route import JsonRoute
 from croupier.models import User
 from croupier.web import client_ip, session_dep
@@ -62,7 +63,7 @@ async def create_token(data: TokenIn, request: Request, response: Response,
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
-async def revoke_token(token_id: int, request: Request, principal: Principal = Depends(api_principal),
+async def revoke_token(token_id: PathId, request: Request, principal: Principal = Depends(api_principal),
                        session: AsyncSession = Depends(session_dep)):
     return await token_service.revoke(session, principal, token_id, ip=client_ip(request))
 
@@ -73,7 +74,8 @@ async def list_users(principal: Principal = Depends(api_principal), session: Asy
     return await _users_out(session, await user_service.list(session, principal))
 
 
-@router.post("/users", status_code=201, response_model=UserOut, summary="Create a staff account")
+@router.post("/users", status_code=201, response_model=UserOut, responses=CONFLICT,
+             summary="Create a staff account")
 async def create_user(data: UserIn, request: Request, principal: Principal = Depends(api_principal),
                       session: AsyncSession = Depends(session_dep)):
     user = await user_service.create(session, principal, email=data.email, name=data.name, role=data.role,
@@ -83,15 +85,15 @@ async def create_user(data: UserIn, request: Request, principal: Principal = Dep
 
 
 @router.get("/users/{user_id}", response_model=UserOut, summary="Get a staff account")
-async def get_user(user_id: int, principal: Principal = Depends(api_principal),
+async def get_user(user_id: PathId, principal: Principal = Depends(api_principal),
                    session: AsyncSession = Depends(session_dep)):
     return (await _users_out(session, [await user_service.get(session, principal, user_id)]))[0]
 
 
 @router.patch("/users/{user_id}", response_model=UserOut,
               summary="Change role, brands, teams, language or name; deactivate or reactivate")
-async def update_user(user_id: int, data: UserUpdate, request: Request, principal: Principal = Depends(api_principal),
-                      session: AsyncSession = Depends(session_dep)):
+async def update_user(user_id: PathId, data: UserUpdate, request: Request,
+                      principal: Principal = Depends(api_principal), session: AsyncSession = Depends(session_dep)):
     user = await user_service.update(session, principal, user_id, **data.model_dump(exclude_unset=True),
                                      ip=client_ip(request))
     return (await _users_out(session, [user]))[0]
@@ -102,7 +104,8 @@ async def list_teams(principal: Principal = Depends(api_principal), session: Asy
     return await user_service.teams(session, principal)
 
 
-@router.post("/teams", status_code=201, response_model=TeamOut, summary="Create a team")
+@router.post("/teams", status_code=201, response_model=TeamOut, responses=CONFLICT,
+             summary="Create a team")
 async def create_team(data: TeamIn, principal: Principal = Depends(api_principal),
                       session: AsyncSession = Depends(session_dep)):
     return await user_service.create_team(session, principal, data.name, data.description)

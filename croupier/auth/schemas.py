@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from croupier.kit.ids import Id
 from croupier.models import Role
 
 
@@ -51,8 +52,8 @@ class UserIn(BaseModel):
     role: Role
     password: str = Field(min_length=1, max_length=256, description="Initial password; the password policy applies")
     locale: str = Field("en", max_length=16, description="The console's language for this person")
-    brand_ids: list[int] = []
-    team_ids: list[int] = []
+    brand_ids: list[Id] = []
+    team_ids: list[Id] = []
 
 
 class UserUpdate(BaseModel):
@@ -61,8 +62,8 @@ class UserUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     role: Role | None = None
     locale: str | None = Field(None, max_length=16)
-    brand_ids: list[int] | None = Field(None, description="Replaces the brands the person works on")
-    team_ids: list[int] | None = Field(None, description="Replaces the person's teams")
+    brand_ids: list[Id] | None = Field(None, description="Replaces the brands the person works on")
+    team_ids: list[Id] | None = Field(None, description="Replaces the person's teams")
     is_active: bool | None = Field(None, description="false: signs the person out and revokes their API tokens")
 
     @field_validator("name", "role", "locale", "brand_ids", "team_ids", "is_active")

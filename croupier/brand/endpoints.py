@@ -10,7 +10,8 @@ from croupier.auth.dependencies import api_principal
 from croupier.auth.principal import Principal
 from croupier.brand.schemas import BrandIn, BrandOut, BrandUpdate, ChannelOut
 from croupier.brand.service import brand_service
-from croupier.kit.error_schemas import API_ERRORS
+from croupier.kit.error_schemas import API_ERRORS, CONFLICT
+from croupier.kit.ids import PathId
 from croupier.kit.json_route import JsonRoute
 from croupier.models import Brand, Channel
 from croupier.web import client_ip, session_dep
@@ -41,7 +42,7 @@ async def list_brands(principal: Principal = Depends(api_principal), session: As
     return [_out(b, channels) for b in brands]
 
 
-@router.post("/brands", status_code=201, response_model=BrandOut,
+@router.post("/brands", status_code=201, response_model=BrandOut, responses=CONFLICT,
              summary="Create a brand (with its web chat channel)")
 async def create_brand(data: BrandIn, request: Request, principal: Principal = Depends(api_principal),
                        session: AsyncSession = Depends(session_dep)):
@@ -50,14 +51,14 @@ async def create_brand(data: BrandIn, request: Request, principal: Principal = D
 
 
 @router.get("/brands/{brand_id}", response_model=BrandOut, summary="Get a brand")
-async def get_brand(brand_id: int, principal: Principal = Depends(api_principal),
+async def get_brand(brand_id: PathId, principal: Principal = Depends(api_principal),
                     session: AsyncSession = Depends(session_dep)):
     brand = await brand_service.get(session, principal, brand_id)
     return await _with_channels(session, principal, brand)
 
 
 @router.patch("/brands/{brand_id}", response_model=BrandOut, summary="Change a brand")
-async def update_brand(brand_id: int, data: BrandUpdate, request: Request,
+async def update_brand(brand_id: PathId, data: BrandUpdate, request: Request,
                        principal: Principal = Depends(api_principal), session: AsyncSession = Depends(session_dep)):
     brand = await brand_service.update(session, principal, brand_id, data, ip=client_ip(request))
     return await _with_channels(session, principal, brand)
@@ -65,7 +66,7 @@ async def update_brand(brand_id: int, data: BrandUpdate, request: Request,
 
 @router.get("/brands/{brand_id}/channels", response_model=list[ChannelOut],
             summary="List a brand's channels (keys are public; secrets are never listed)")
-async def list_channels(brand_id: int, principal: Principal = Depends(api_principal),
+async def list_channels(brand_id: PathId, principal: Principal = Depends(api_principal),
                         session: AsyncSession = Depends(session_dep)):
     brand = await brand_service.get(session, principal, brand_id)
     return await brand_service.channels(session, principal, [brand.id])
@@ -73,7 +74,7 @@ async def list_channels(brand_id: int, principal: Principal = Depends(api_princi
 
 @router.post("/brands/{brand_id}/rotate-identity-secret", response_model=IdentitySecretOut,
              summary="Replace the web chat identity secret; the new one is shown only in this response")
-async def rotate_identity_secret(brand_id: int, request: Request, response: Response,
+async def rotate_identity_secret(brand_id: PathId, request: Request, response: Response,
                                  principal: Principal = Depends(api_principal),
                                  session: AsyncSession = Depends(session_dep)):
     channel = await brand_service.rotate_identity_secret(session, principal, brand_id, ip=client_ip(request))

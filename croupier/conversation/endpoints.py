@@ -18,6 +18,7 @@ from croupier.conversation.service import conversation_service
 from croupier.errors import BadRequest
 from croupier.kit.error_schemas import API_ERRORS
 from croupier.kit.i18n import N_
+from croupier.kit.ids import MAX_ID, PathId
 from croupier.kit.json_route import JsonRoute
 from croupier.kit.pagination import Page, decode_cursor, encode_cursor
 from croupier.models import ChannelType, Conversation, Message, PlayerIdentity, Status
@@ -30,11 +31,12 @@ FILE_RESPONSE = {200: {"description": "The file's bytes", "content": {
 
 
 def inbox_filter(status: list[Status] = Query([], description="Repeat for several: ?status=open&status=pending"),
-                 brand_id: int | None = Query(None, gt=0), channel_type: ChannelType | None = None,
+                 brand_id: int | None = Query(None, ge=1, le=MAX_ID), channel_type: ChannelType | None = None,
                  language: str | None = Query(None, min_length=2, max_length=16),
-                 assignee_id: int | None = Query(None, gt=0), unassigned: bool = False,
-                 team_id: int | None = Query(None, gt=0), tag: str | None = Query(None, min_length=1, max_length=64),
-                 player_id: int | None = Query(None, gt=0)) -> InboxFilter:
+                 assignee_id: int | None = Query(None, ge=1, le=MAX_ID), unassigned: bool = False,
+                 team_id: int | None = Query(None, ge=1, le=MAX_ID),
+                 tag: str | None = Query(None, min_length=1, max_length=64),
+                 player_id: int | None = Query(None, ge=1, le=MAX_ID)) -> InboxFilter:
     return InboxFilter(statuses=tuple(status), brand_id=brand_id, channel_type=channel_type, language=language,
                        assignee_id=assignee_id, unassigned=unassigned, team_id=team_id,
                        tag=tag.strip().lower() if tag else None, player_id=player_id)
@@ -47,7 +49,10 @@ def _cursor(conversation: Conversation) -> str:
 def _parse_cursor(cursor: str) -> Cursor:
     at, conversation_id = decode_cursor(cursor, str, int)
     try:
-        return Cursor(last_message_at=datetime.fromisoformat(str(at)), id=int(conversation_id))
+        last_message_at = datetime.fromisoformat(str(at))
+        if last_message_at.tzinfo is None:
+            raise ValueError
+        return Cursor(last_message_at=last_message_at, id=int(conversation_id))
     except ValueError:
         raise BadRequest(N_("The cursor is not valid: pass the next_cursor of a previous page unchanged."),
                          code="invalid_cursor") from None
@@ -90,14 +95,14 @@ async def list_conversations(f: InboxFilter = Depends(inbox_filter), cursor: str
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut, summary="Get a conversation")
-async def get_conversation(conversation_id: int, principal: Principal = Depends(api_principal),
+async def get_conversation(conversation_id: PathId, principal: Principal = Depends(api_principal),
                            session: AsyncSession = Depends(session_dep)):
     return await _conversation_out(session, await conversation_service.get(session, principal, conversation_id))
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationOut,
               summary="Change status, priority, assignee, team or tags")
-async def update_conversation(conversation_id: int, data: ConversationUpdate, request: Request,
+async def update_conversation(conversation_id: PathId, data: ConversationUpdate, request: Request,
                               principal: Principal = Depends(api_principal),
                               session: AsyncSession = Depends(session_dep)):
     conversation = await conversation_service.update(session, principal, conversation_id, data,
@@ -107,7 +112,7 @@ async def update_conversation(conversation_id: int, data: ConversationUpdate, re
 
 @router.get("/conversations/{conversation_id}/messages", response_model=Page[MessageOut],
             summary="List a conversation's messages, oldest first, private notes included")
-async def list_messages(conversation_id: int, cursor: str | None = Query(None, max_length=500),
+async def list_messages(conversation_id: PathId, cursor: str | None = Query(None, max_length=500),
                         limit: int = Query(100, ge=1, le=500), principal: Principal = Depends(api_principal),
                         session: AsyncSession = Depends(session_dep)):
     after = decode_cursor(cursor, int)[0] if cursor else None
@@ -121,7 +126,7 @@ async def list_messages(conversation_id: int, cursor: str | None = Query(None, m
 
 @router.post("/conversations/{conversation_id}/messages", status_code=201, response_model=MessageOut,
              summary="Reply to the player, or add a private note for colleagues")
-async def post_message(conversation_id: int, data: ReplyIn, request: Request,
+async def post_message(conversation_id: PathId, data: ReplyIn, request: Request,
                        principal: Principal = Depends(api_principal), session: AsyncSession = Depends(session_dep)):
     name = await _author_name(session, principal)
     message = await conversation_service.reply(session, principal, conversation_id, data.body, private=data.private,
@@ -131,11 +136,13 @@ async def post_message(conversation_id: int, data: ReplyIn, request: Request,
 
 @router.post("/conversations/{conversation_id}/attachments", status_code=201, response_model=MessageOut,
              summary="Send a file to the player (or attach it to a private note); multipart/form-data")
-async def post_attachment(conversation_id: int, request: Request, file: UploadFile = File(...),
+async def post_attachment(conversation_id: PathId, request: Request, file: UploadFile = File(...),
                           body: str = Form("", max_length=10_000), private: bool = Form(False),
                           principal: Principal = Depends(api_principal), session: AsyncSession = Depends(session_dep)):
+    # Refuse (403/404) before the file is written, so a refused upload leaves nothing on disk;
+    # `reply` below enforces the same rules again inside the transaction.
     principal.require("conversations:write")
-    await conversation_service.get(session, principal, conversation_id)  # nothing is stored for a 404
+    await conversation_service.get(session, principal, conversation_id)
     stored = files.store(file.filename or "file", await file.read(files.get_settings().attachment_max_bytes + 1))
     name = await _author_name(session, principal)
     message = await conversation_service.reply(session, principal, conversation_id, body, private=private,
@@ -146,7 +153,7 @@ async def post_attachment(conversation_id: int, request: Request, file: UploadFi
 
 @router.get("/attachments/{attachment_id}", response_class=FileResponse, responses=FILE_RESPONSE,
             summary="Download a file from a conversation you can see")
-async def get_attachment(attachment_id: int, principal: Principal = Depends(api_principal),
+async def get_attachment(attachment_id: PathId, principal: Principal = Depends(api_principal),
                          session: AsyncSession = Depends(session_dep)):
     att = await conversation_service.attachment(session, principal, attachment_id)
     return FileResponse(files.path_of(att.storage_key), media_type=att.content_type, filename=att.filename,

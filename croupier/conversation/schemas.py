@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from croupier.kit.ids import MAX_ID
 from croupier.models import Attachment, AuthorType, Conversation, DeliveryState, Message, Priority, Status
 
 
@@ -74,10 +75,10 @@ class ConversationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Status | None = None
-    snoozed_until: datetime | None = None
+    snoozed_until: AwareDatetime | None = Field(None, description="With a time zone, e.g. 2026-01-31T09:00:00Z")
     priority: Priority | None = None
-    assignee_id: int | None = Field(None, description="0 to unassign")
-    team_id: int | None = Field(None, description="0 to clear the team")
+    assignee_id: int | None = Field(None, ge=0, le=MAX_ID, description="0 to unassign")
+    team_id: int | None = Field(None, ge=0, le=MAX_ID, description="0 to clear the team")
     add_tags: list[str] = []
     remove_tags: list[str] = []
 

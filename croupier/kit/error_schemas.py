@@ -33,6 +33,9 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
     401: _response("The API token is missing, invalid, expired or revoked"),
     403: _response("The token or its owner lacks the permission"),
     404: _response("Not found, or outside the brands you work on"),
+    413: _response("The body is larger than the limit"),
     415: _response("The body is not of the media type this address accepts"),
     422: _response("Some fields are invalid; `fields` lists them"),
+    429: _response("Too many requests for this token; wait and retry"),
 }
+CONFLICT: dict[int | str, dict[str, Any]] = {409: _response("Something with this name already exists")}

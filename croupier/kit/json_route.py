@@ -1,4 +1,5 @@
-"""An APIRoute that refuses a request body of the wrong media type with 415, before reading it.
+"""The APIRoute of the JSON API: refuses a request body of the wrong media type with 415 before
+reading it, and documents only the error statuses the route can actually give.
 
 JSON routes want `application/json` (or `application/*+json`); upload routes want
 `multipart/form-data`. Without this, FastAPI would hand the raw bytes to validation and answer
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import email.message
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi import params as fastapi_params
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.routing import APIRoute
 
 from croupier.errors import UnsupportedMediaType
@@ -40,7 +43,16 @@ def _accepts(expected: str, header: str) -> bool:
 
 
 class JsonRoute(APIRoute):
-    """Use as `APIRouter(route_class=JsonRoute)`."""
+    """Use as `APIRouter(route_class=JsonRoute, responses=API_ERRORS)`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        params = get_flat_params(self.dependant)
+        has_input = self.body_field is not None or bool(params)
+        has_body = self.body_field is not None
+        possible = {400: has_input, 404: bool(self.dependant.path_params), 413: has_body, 415: has_body,
+                    422: has_input}
+        self.responses = {code: r for code, r in self.responses.items() if possible.get(code, True)}
 
     @property
     def expected_media_type(self) -> str | None:

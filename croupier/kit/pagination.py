@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from croupier.errors import BadRequest
 from croupier.kit.i18n import N_
+from croupier.kit.ids import MAX_ID
 
 T = TypeVar("T")
 MAX_CURSOR_CHARS = 500
@@ -34,6 +35,8 @@ def decode_cursor(cursor: str, *types: type) -> list[str | int]:
         if not isinstance(values, list) or len(values) != len(types):
             raise ValueError
         if not all(type(v) is t for v, t in zip(values, types, strict=True)):
+            raise ValueError
+        if any(isinstance(v, int) and not 0 <= v <= MAX_ID for v in values):
             raise ValueError
     except (ValueError, binascii.Error, orjson.JSONDecodeError):
         raise BadRequest(N_("The cursor is not valid: pass the next_cursor of a previous page unchanged."),

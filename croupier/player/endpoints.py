@@ -12,6 +12,7 @@ from croupier.conversation.repository import InboxFilter
 from croupier.conversation.schemas import ConversationOut
 from croupier.conversation.service import conversation_service
 from croupier.kit.error_schemas import API_ERRORS
+from croupier.kit.ids import MAX_ID, PathId
 from croupier.kit.json_route import JsonRoute
 from croupier.kit.pagination import Page, decode_cursor, encode_cursor
 from croupier.models import Player
@@ -38,7 +39,7 @@ async def _detail(session: AsyncSession, principal: Principal, player: Player) -
 
 
 @router.get("/players", response_model=Page[PlayerOut], summary="List the players of your brands, newest first")
-async def list_players(brand_id: int | None = Query(None, gt=0),
+async def list_players(brand_id: int | None = Query(None, ge=1, le=MAX_ID),
                        external_id: str | None = Query(None, min_length=1, max_length=128,
                                                        description="The operator's player id"),
                        email: str | None = Query(None, min_length=3, max_length=254,
@@ -57,14 +58,14 @@ async def list_players(brand_id: int | None = Query(None, gt=0),
 
 @router.get("/players/{player_id}", response_model=PlayerDetail,
             summary="Get a player with their channel identities and recent conversations")
-async def get_player(player_id: int, principal: Principal = Depends(api_principal),
+async def get_player(player_id: PathId, principal: Principal = Depends(api_principal),
                      session: AsyncSession = Depends(session_dep)):
     return await _detail(session, principal, await player_service.get(session, principal, player_id))
 
 
 @router.post("/players/{player_id}/merge", response_model=PlayerDetail,
              summary="Merge this player into another record of the same person (same brand)")
-async def merge_player(player_id: int, data: MergeIn, principal: Principal = Depends(api_principal),
+async def merge_player(player_id: PathId, data: MergeIn, principal: Principal = Depends(api_principal),
                        session: AsyncSession = Depends(session_dep)):
     target = await player_service.merge(session, principal, player_id, data.into)
     return await _detail(session, principal, target)

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from croupier.conversation.schemas import ConversationOut
+from croupier.kit.ids import Id
 from croupier.models import ChannelType
 
 
@@ -43,4 +44,4 @@ class PlayerDetail(PlayerOut):
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    into: int = Field(gt=0, description="The player that stays; this one's identities and conversations move to it")
+    into: Id = Field(description="The player that stays; this one's identities and conversations move to it")

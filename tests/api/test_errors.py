@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 from sqlalchemy import update
 
 from croupier.kit.clock import utcnow
+from croupier.kit.pagination import encode_cursor
 from croupier.models import ApiToken, AuditEntry, Brand, Conversation, Message, User
 from tests.api.world import bearer, build_world, count, row
 
@@ -118,6 +120,38 @@ class TestInvalidFields:
         for path in ("/api/v1/conversations", "/api/v1/players", "/api/v1/audit"):
             r = await w.call("admin", "GET", f"{path}?cursor=bm90LWEtY3Vyc29y")
             assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_cursor", path
+
+    async def test_ids_beyond_64_bits_are_422_not_a_crash(self, client, db):
+        w = await build_world(client, db)
+        before = await _snapshot(w)
+        huge = 2**63
+        for method, path, payload in (
+                ("GET", f"/api/v1/conversations/{huge}", None),
+                ("GET", f"/api/v1/players?brand_id={huge}", None),
+                ("PATCH", f"/api/v1/conversations/{w.a.conversation_id}", {"assignee_id": huge}),
+                ("POST", f"/api/v1/players/{w.a.player_id}/merge", {"into": huge}),
+                ("PATCH", f"/api/v1/users/{w.users['agent_a'].id}", {"brand_ids": [huge]})):
+            r = await w.call("admin", method, path, json=payload)
+            assert r.status_code == 422, (path, r.text)
+            assert "9223372036854775807" in r.json()["error"]["message"]
+        assert await _snapshot(w) == before
+
+    async def test_a_snooze_time_without_zone_is_422(self, client, db):
+        w = await build_world(client, db)
+        before = await _snapshot(w)
+        r = await w.call("agent_a", "PATCH", f"/api/v1/conversations/{w.a.conversation_id}",
+                         json={"status": "snoozed", "snoozed_until": "2030-01-01T09:00:00"})
+        assert r.status_code == 422 and r.json()["error"]["fields"][0]["field"] == "snoozed_until"
+        assert await _snapshot(w) == before
+
+    async def test_cursors_with_out_of_range_values_are_400(self, client, db):
+        w = await build_world(client, db)
+        beyond = base64.urlsafe_b64encode(f"[{2**64}]".encode()).decode()
+        for path, cursor in (("/api/v1/players", beyond),
+                             ("/api/v1/conversations", encode_cursor("2026-01-01T00:00:00", 5)),
+                             ("/api/v1/conversations", encode_cursor("yesterday", 5))):
+            r = await w.call("admin", "GET", f"{path}?cursor={cursor}")
+            assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_cursor", (path, cursor)
 
     async def test_a_non_numeric_id_is_422(self, client, db):
         w = await build_world(client, db)

@@ -28,9 +28,17 @@ async def test_every_route_is_documented_with_its_response_schema(app, client):
             assert ref.rsplit("/", 1)[1] in schemas
         else:
             assert schema == {"type": "string", "format": "binary"}, f"{method} {path}: {schema}"
-        for status in ("401", "403", "404"):
+        errors = {"401", "403", "429"} | ({"404"} if "{" in path else set())
+        errors |= {"413", "415", "422"} if "requestBody" in operation else set()
+        assert errors <= set(operation["responses"]), f"{method} {path}: {sorted(operation['responses'])}"
+        for status in errors:
             assert operation["responses"][status]["content"]["application/json"]["schema"] == {
                 "$ref": "#/components/schemas/ErrorOut"}
+        if "{" not in path:
+            assert "404" not in operation["responses"], f"{method} {path} cannot answer 404"
+        if "requestBody" not in operation:
+            assert "415" not in operation["responses"], f"{method} {path} takes no body"
+    assert "409" in doc["paths"]["/api/v1/users"]["post"]["responses"]
 
 
 async def test_schemas_describe_the_payloads(client):
