@@ -14,9 +14,10 @@ async def test_the_script_is_javascript_any_site_may_load(client):
     assert "max-age=300" in r.headers["cache-control"] and r.headers["etag"].startswith('W/"')
 
 
-async def test_the_stylesheet_is_inlined_and_the_test_hooks_are_drawn(client):
+async def test_one_script_carries_the_view_the_chat_and_the_styles_with_the_test_hooks(client):
     body = (await client.get(SCRIPT, headers={"Accept-Encoding": "identity"})).text
-    assert "__CROUPIER_CSS__" not in body and ".launcher" in body
+    assert body.startswith("/* Croupier chat widget") and ".launcher {" in body  # the stylesheet rides along
+    assert "function createView(" in body and body.rstrip().endswith("})();")
     for hook in ('id="croupier-launcher"', 'id="croupier-input"', 'id="croupier-send"', 'id="croupier-messages"',
                  '"croupier-widget"', "croupier-message", 'mode: "open"'):
         assert hook in body, hook
