@@ -4,6 +4,7 @@ from croupier.kit.i18n import N_
 
 WIDGET_STRINGS = [
     N_("Chat with us"),
+    N_("New messages: %(count)s"),
     N_("Support"),
     N_("We usually reply in a few minutes, day and night."),
     N_("Type your message…"),
