@@ -10,25 +10,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from croupier import __version__
 from croupier.auth.service import SESSION_COOKIE
 from croupier.console import labels
+from croupier.console.static_routes import static_url
 from croupier.errors import CroupierError
 from croupier.kit import i18n
 from croupier.kit.templating import make_environment
 
 HERE = Path(__file__).resolve().parent
-STATIC_DIR = HERE / "static"
 COOKIE_PATH = "/console"
-
-env = make_environment(HERE / "templates")
-env.globals["labels"] = labels
-env.globals["version"] = __version__
-
-
-def _static(name: str) -> str:
-    return f"/console/static/{name}?v={__version__}"
-
 
 def _query(params: dict[str, Any], **changes: Any) -> str:
     """A query string from `params` with `changes` applied, leaving out empty values."""
@@ -36,8 +26,8 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-env.globals["static"] = _static
-env.globals["query"] = _query
+env = make_environment(HERE / "templates")
+env.globals.update(labels=labels, query=_query, static=static_url)
 
 
 def is_htmx(request: Request) -> bool:

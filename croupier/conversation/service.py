@@ -143,9 +143,13 @@ class ConversationService:
         principal.require("conversations:write")
         conversation = await self.get(session, principal, conversation_id, for_update=True)
         changes: dict[str, object] = {}
-        if change.status is not None and change.status != conversation.status:
+        resnooze = (change.status == Status.snoozed == conversation.status and change.snoozed_until is not None
+                    and change.snoozed_until != conversation.snoozed_until)
+        if change.status is not None and (change.status != conversation.status or resnooze):
             self._set_status(conversation, change.status, change.snoozed_until)
             changes["status"] = change.status.value
+            if conversation.snoozed_until is not None:
+                changes["snoozed_until"] = conversation.snoozed_until.isoformat()
         if change.priority is not None and change.priority != conversation.priority:
             conversation.priority = change.priority
             changes["priority"] = change.priority.value

@@ -174,6 +174,12 @@ class TestProperties:
         assert r.status_code == 200
         conv = await conversation(db, world["id"])
         assert conv.status == Status.snoozed and conv.snoozed_until == wake
+        later = local + timedelta(hours=3)
+        await update(client, world, csrf, status="snoozed", snooze_until=later.strftime("%Y-%m-%dT%H:%M"),
+                     tz_offset="-120")
+        assert (await conversation(db, world["id"])).snoozed_until == wake + timedelta(hours=3)
+        assert [a["changes"]["snoozed_until"] for a in await audit(db, "conversation.updated")] == [
+            wake.isoformat(), (wake + timedelta(hours=3)).isoformat()]
 
     @pytest.mark.parametrize("form, message", [
         ({"status": "snoozed"}, "Snoozing needs a time in the future"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -122,3 +123,23 @@ class TestCsrf:
         r = await client.post("/console/logout")
         assert r.status_code == 403
         assert (await client.get("/console/inbox")).status_code == 200
+
+
+class TestStaticFiles:
+    async def test_pages_link_static_files_by_content_digest_and_they_are_cached(self, client, db):
+        page = await client.get("/console/login")
+        for name, kind in (("console.css", "text/css"), ("console.js", "javascript"),
+                           ("vendor/htmx-2.0.11.min.js", "javascript")):
+            url = re.search(rf'"(/console/static/{re.escape(name)}\?v=[0-9a-f]{{12}})"', page.text).group(1)
+            r = await client.get(url)
+            assert r.status_code == 200 and kind in r.headers["content-type"]
+            assert "immutable" in r.headers["cache-control"]
+
+    async def test_only_shipped_files_are_served(self, client, db):
+        for path in ("/console/static/nope.js", "/console/static/../templates/layout/base.html",
+                     "/console/static/%2e%2e/rendering.py"):
+            assert (await client.get(path)).status_code == 404
+
+    async def test_console_root_opens_the_inbox(self, client, db):
+        r = await client.get("/console")
+        assert r.status_code == 303 and r.headers["location"] == "/console/inbox"
