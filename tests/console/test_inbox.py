@@ -10,6 +10,7 @@ from sqlalchemy import select
 from croupier.auth.users import user_service
 from croupier.conversation.schemas import ConversationUpdate
 from croupier.conversation.service import conversation_service
+from croupier.kit.i18n import gettext
 from croupier.models import AuditEntry, ChannelType, Role, User
 from tests.console.flows import HTMX, add_channel, conversation_from
 from tests.factories import console_session, make_brand, make_user, principal_of
@@ -153,7 +154,9 @@ class TestLanguage:
         r = await client.post("/console/preferences/locale",
                               data={"locale": "pl", "next": "/console/inbox?status=pending", "csrf_token": csrf})
         assert r.status_code == 303 and r.headers["location"] == "/console/inbox?status=pending"
-        assert '<html lang="pl">' in (await client.get("/console/inbox")).text
+        polish = await client.get("/console/inbox")
+        assert '<html lang="pl">' in polish.text and gettext("Inbox", "pl") in polish.text
+        assert re.search(r"data-relative>\d{1,2}\.\d{2}\.\d{4}", polish.text)  # dates formatted the Polish way
         async with db.transaction() as s:
             assert (await s.get(User, world["agent"].id)).locale == "pl"
             assert await s.scalar(select(AuditEntry.details).where(AuditEntry.action == "user.locale_changed")) \

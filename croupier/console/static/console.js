@@ -142,6 +142,7 @@
       body.value = "";
       $$("input[type=file]", form).forEach((input) => { input.value = ""; });
       body.focus();
+      refreshProperties();  // a first reply can assign the conversation and set its status
     });
   }
 
@@ -221,7 +222,10 @@
       if (fromPlayer) noteUnseen();
       refreshInbox(data.conversation_id);
       if (data.conversation_id === conversationId) {
-        if (fromPlayer) showPlayerTyping(false);
+        if (fromPlayer) {
+          showPlayerTyping(false);
+          refreshProperties();  // a player's message reopens a resolved or snoozed conversation
+        }
         loadNewMessages();
       }
     } else if (type === "conversation.updated") {
