@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
+from croupier.live import get_hub
 from croupier.models import Attachment, AuditEntry, Conversation, Message
 from tests.api.world import bearer, build_world, count, row
 from tests.factories import player_says, widget_session
@@ -135,6 +138,34 @@ class TestReplies:
             if cursor is None:
                 break
         assert seen == ["Hello from alpha", "", "reply 0", "reply 1", "reply 2"]
+
+
+class TestLiveEvents:
+    async def test_a_reply_reaches_the_players_stream_and_a_note_only_staff(self, client, db):
+        w = await build_world(client, db)
+        hub = get_hub()
+        async with hub.subscribe(lambda e: e.to_player and e.conversation_id == w.a.conversation_id) as player, \
+                hub.subscribe(lambda e: e.to_staff and e.conversation_id == w.a.conversation_id) as staff:
+            await w.call("agent_a", "POST", f"/api/v1/conversations/{w.a.conversation_id}/messages",
+                         json={"body": "Internal: check KYC", "private": True})
+            await w.call("agent_a", "POST", f"/api/v1/conversations/{w.a.conversation_id}/messages",
+                         json={"body": "All sorted!"})
+            got = await asyncio.wait_for(player.queue.get(), 5)
+            assert got.type == "message.created" and got.data["message"]["body"] == "All sorted!"
+            assert player.queue.empty()
+            seen = [(await asyncio.wait_for(staff.queue.get(), 5)).data["message"]["body"] for _ in range(2)]
+            assert seen == ["Internal: check KYC", "All sorted!"]
+
+    async def test_a_refused_reply_publishes_nothing(self, client, db):
+        w = await build_world(client, db)
+        async with get_hub().subscribe(lambda e: e.conversation_id == w.a.conversation_id) as sub:
+            r = await w.call("readonly", "POST", f"/api/v1/conversations/{w.a.conversation_id}/messages",
+                             json={"body": "nope"})
+            assert r.status_code == 403
+            await w.call("agent_a", "PATCH", f"/api/v1/conversations/{w.a.conversation_id}", json={"priority": "low"})
+            got = await asyncio.wait_for(sub.queue.get(), 5)
+            assert got.type == "conversation.updated" and got.data["changes"] == {"priority": "low"}
+            assert sub.queue.empty()
 
 
 class TestAttachments:
