@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request, Response
 
-router = APIRouter(prefix="/widget", tags=["widget"])
+router = APIRouter(prefix="/widget", include_in_schema=False)  # a static asset, not API
 
 STATIC = Path(__file__).resolve().parent / "static"
 SOURCES = ("croupier.css", "view.js", "chat.js")

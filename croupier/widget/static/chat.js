@@ -74,14 +74,16 @@ function startCroupier(script, css) {
     }
     if (!r.ok) throw new Error(await problem(r));
     const session = await r.json();
+    if (session.token !== state.token) disconnect(); // a stream opened for another identity
     state.token = session.token;
     store.set({ token: session.token, player: player ? player.id : null });
     applyConfig(session);
-    await catchUp();
     connect();
+    await catchUp().catch(() => {}); // the stream's "ready" reads it again
     flush();
   }
   async function resetSession() {
+    disconnect();
     state.token = null;
     store.set({ token: null });
     await ensureSession();
@@ -92,6 +94,10 @@ function startCroupier(script, css) {
     if (r.ok) for (const m of await r.json()) show(m);
   }
 
+  function disconnect() {
+    if (state.es) state.es.close();
+    state.es = null;
+  }
   function connect() {
     if (state.es || !state.token) return;
     const es = new EventSource(API + "/events?token=" + encodeURIComponent(state.token));
