@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     run_worker: bool = True  # run background jobs inside the web process
 
+    # argon2id parameters: an argon2.profiles name (RFC_9106_LOW_MEMORY, RFC_9106_HIGH_MEMORY, CHEAPEST).
+    password_hash_profile: Literal["RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST"] = "RFC_9106_LOW_MEMORY"
     session_idle_minutes: int = 120
     session_absolute_hours: int = 12
     login_max_failures: int = 5

@@ -62,6 +62,8 @@ def settings_env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPa
         "CROUPIER_SECRET_KEY": "test-secret-key-0123456789",
         "CROUPIER_RUN_WORKER": "false",
         "CROUPIER_LOGIN_RATE_LIMIT": "1000/minute",
+        # argon2id still, with its cheapest parameters: hashing is tested in tests/auth, not timed here.
+        "CROUPIER_PASSWORD_HASH_PROFILE": "CHEAPEST",
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -6,17 +6,27 @@ import gzip
 from functools import lru_cache
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from croupier.config import get_settings
 from croupier.errors import BadRequest
 from croupier.kit.i18n import N_, gettext
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
-_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
-# Verified against when the e-mail is unknown, so timing does not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("croupier-timing-equaliser")
+
+
+@lru_cache
+def _hasher() -> PasswordHasher:
+    """Argon2id with the configured RFC 9106 profile (tests use argon2's CHEAPEST to run fast)."""
+    return PasswordHasher.from_parameters(getattr(profiles, get_settings().password_hash_profile))
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    # Verified against when the e-mail is unknown, so timing does not reveal which accounts exist.
+    return _hasher().hash("croupier-timing-equaliser")
 
 
 @lru_cache
@@ -49,15 +59,15 @@ def check_policy(password: str, email: str = "") -> None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher().verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(stored_hash: str) -> bool:
-    return _hasher.check_needs_rehash(stored_hash)
+    return _hasher().check_needs_rehash(stored_hash)

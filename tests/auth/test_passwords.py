@@ -31,3 +31,11 @@ class TestHashing:
 
     def test_unknown_user_never_verifies(self):
         assert not passwords.verify_password(None, "anything")
+
+
+class TestProfile:
+    def test_production_default_is_rfc9106_low_memory(self, monkeypatch):
+        from croupier.config import Settings
+
+        monkeypatch.delenv("CROUPIER_PASSWORD_HASH_PROFILE", raising=False)
+        assert Settings().password_hash_profile == "RFC_9106_LOW_MEMORY"
