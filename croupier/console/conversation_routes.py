@@ -38,7 +38,7 @@ async def messages(conversation_id: int, request: Request, after: int | None = Q
                    staff: Staff = Depends(signed_in), session: AsyncSession = Depends(session_dep)) -> HTMLResponse:
     """Messages after `after` (all recent ones without it), for the live view to append."""
     if after is None:
-        found = await conversation_view.latest_messages(session, staff, conversation_id)
+        found, _older = await conversation_view.latest_messages(session, staff, conversation_id)
     else:
         found = await conversation_view.messages_after(session, staff, conversation_id, after)
     return render(request, "conversation/_messages.html", messages=found)

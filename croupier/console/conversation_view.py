@@ -34,10 +34,12 @@ async def message_views(session: AsyncSession, messages: list[Message]) -> list[
             for m in messages]
 
 
-async def latest_messages(session: AsyncSession, staff: Staff, conversation_id: int) -> list[MessageView]:
+async def latest_messages(session: AsyncSession, staff: Staff, conversation_id: int
+                          ) -> tuple[list[MessageView], bool]:
+    """The latest HISTORY messages, and whether there are older ones."""
     conversation = await conversation_service.get(session, staff.principal, conversation_id)
-    found = await conversations.messages(session, [conversation.id], include_private=True, limit=HISTORY)
-    return await message_views(session, found)
+    found = await conversations.messages(session, [conversation.id], include_private=True, limit=HISTORY + 1)
+    return await message_views(session, found[-HISTORY:]), len(found) > HISTORY
 
 
 async def messages_after(session: AsyncSession, staff: Staff, conversation_id: int,
@@ -78,10 +80,13 @@ async def page(session: AsyncSession, staff: Staff, conversation_id: int) -> dic
     conversation = await conversation_service.get(session, staff.principal, conversation_id)
     brands = await repository.brands_by_id(session, [conversation.brand_id])
     channels = await repository.channels_by_id(session, [conversation.channel_id])
+    messages, older_hidden = await latest_messages(session, staff, conversation.id)
     return {
         "brand": brands.get(conversation.brand_id),
         "channel": channels.get(conversation.channel_id),
-        "messages": await latest_messages(session, staff, conversation.id),
+        "messages": messages,
+        "older_hidden": older_hidden,
+        "history": HISTORY,
         **await properties(session, staff, conversation),
         **await sidebar(session, staff, conversation),
     }

@@ -7,7 +7,6 @@ import re
 import httpx
 
 from croupier.auth.service import SESSION_COOKIE
-from croupier.channels.webchat.service import webchat_service
 from croupier.conversation.service import conversation_service
 from croupier.db import Database
 from croupier.kit import secrets
@@ -58,7 +57,3 @@ async def conversation_from(db: Database, channel: Channel, body: str, *, who: s
                                                                body=body, language=language)
         conversation = await session.get(Conversation, message.conversation_id)
     return conversation
-
-
-async def widget_token_for(db: Database, conversation: Conversation) -> str:
-    return webchat_service.token_for(conversation.identity_id)

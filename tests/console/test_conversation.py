@@ -8,8 +8,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from croupier.conversation.service import conversation_service
 from croupier.live import get_hub
-from croupier.models import AuditEntry, AuthorType, Conversation, Message, Priority, Role, Status
+from croupier.models import (
+    AuditEntry,
+    AuthorType,
+    Channel,
+    Conversation,
+    Message,
+    PlayerIdentity,
+    Priority,
+    Role,
+    Status,
+)
 from tests.console.flows import HTMX
 from tests.factories import console_session, make_brand, make_user, player_says, widget_session
 
@@ -72,6 +83,20 @@ class TestView:
         assert len(ids) == 2
         newer = await client.get(f"/console/conversations/{world['id']}/messages?after={ids[0]}", headers=HTMX)
         assert re.findall(r'data-message-id="(\d+)"', newer.text) == [str(ids[1])] and "Hello?" in newer.text
+
+
+    async def test_a_long_conversation_shows_its_latest_messages_and_says_so(self, client, db, world):
+        async with db.transaction() as s:
+            conv = await s.get(Conversation, world["id"])
+            identity = await s.get(PlayerIdentity, conv.identity_id)
+            channel = await s.get(Channel, conv.channel_id)
+            for i in range(200):
+                await conversation_service.receive(s, channel=channel, identity=identity, body=f"line {i}")
+        await console_session(client, db, world["agent"])
+        page = await client.get(f"/console/conversations/{world['id']}")
+        assert len(re.findall(r'data-message-id="\d+"', page.text)) == 200
+        assert "Where is my withdrawal?" not in page.text and "line 199" in page.text
+        assert "Only the latest 200 messages are shown." in page.text
 
 
 class TestReply:

@@ -238,6 +238,7 @@
 
   let source = null;
   let retryDelay = 2000;
+  let connectedBefore = false;
 
   function connect() {
     if (!liveStatus || !window.EventSource) return;
@@ -245,7 +246,12 @@
     source.addEventListener("ready", () => {
       setLive("live");
       retryDelay = 2000;
-      if (messages) loadNewMessages();  // catch up on anything sent while disconnected
+      if (connectedBefore) {  // catch up on anything that happened while disconnected
+        if (messages) loadNewMessages();
+        if (inboxList) refreshInbox(0);
+        refreshProperties();
+      }
+      connectedBefore = true;
     });
     ["message.created", "conversation.updated", "typing"].forEach((type) => {
       source.addEventListener(type, (event) => onEvent(type, JSON.parse(event.data)));
