@@ -195,10 +195,11 @@
   function refreshInbox(id) {
     if (!inboxList) return;
     freshIds.add(String(id));
-    clearTimeout(refreshTimer);
+    if (refreshTimer) return;  // at most one refresh in flight per interval, however busy the inbox is
     refreshTimer = setTimeout(() => {
+      refreshTimer = null;
       htmx.ajax("GET", inboxList.dataset.liveUrl, { target: "#conversation-list", swap: "innerHTML" });
-    }, 300);
+    }, 700);
   }
 
   function refreshProperties() {
