@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.config import get_settings
 from croupier.db import Database
 
 
-async def session_dep(request: Request) -> AsyncSession:
+async def _transaction(request: Request) -> AsyncIterator[AsyncSession]:
+    db: Database = request.app.state.db
+    async with db.transaction() as session:
+        yield session
+
+
+async def session_dep(session: AsyncSession = Depends(_transaction, scope="function")) -> AsyncSession:
     """One session per request; committed before the response is sent, rolled back on any error.
 
-    The transaction is entered on FastAPI's per-endpoint exit stack, which closes once the endpoint has
-    built its response and before a byte of it is sent. (A `yield` dependency would commit only after
-    sending: an acknowledged message could be lost, and a streaming response would hold the transaction.)
+    `scope="function"` ends the transaction when the endpoint returns, before a byte of the response
+    is sent. (The default, request scope, commits only after sending: an acknowledged message could be
+    lost in a crash, and a streaming response would hold its transaction open.)
     """
-    db: Database = request.app.state.db
-    stack: AsyncExitStack = request.scope["fastapi_function_astack"]
-    return await stack.enter_async_context(db.transaction())
+    return session
 
 
 def client_ip(request: Request) -> str:
