@@ -3,35 +3,12 @@ private notes that never reach the player, and the properties panel following th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from croupier.models import Role
 from tests.factories import PASSWORD, make_brand, make_user
-from tests.servers import CroupierProcess
 
 TIMEOUT = 15_000
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
-
-
-@pytest.fixture
-def server(settings_env, db):
-    process = CroupierProcess({**settings_env, "CROUPIER_RUN_WORKER": "true"})
-    yield process
-    process.stop()
 
 
 async def player_says(page: Page, text: str) -> None:
