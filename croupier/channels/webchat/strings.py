@@ -21,6 +21,7 @@ WIDGET_STRINGS = [
     N_("Connection lost. Reconnecting…"),
     N_("The file is too large."),
     N_("This type of file is not accepted."),
+    N_("%(size)s KB"),
     N_("Hello! How can we help you today?"),
     N_("Never share your password, full card number or one-time codes in the chat."),
 ]

@@ -150,7 +150,7 @@ function createView(css, hooks) {
       return button;
     }
     const link = Object.assign(document.createElement("a"), { href: "#", className: "file",
-      textContent: "📄 " + a.filename + " (" + Math.max(1, Math.round(a.size / 1024)) + " KB)" });
+      textContent: "📄 " + a.filename + " (" + t("%(size)s KB").replace("%(size)s", Math.max(1, Math.round(a.size / 1024))) + ")" });
     link.onclick = (e) => {
       e.preventDefault();
       hooks.download(a.id).then((src) => Object.assign(document.createElement("a"), { href: src, download: a.filename }).click());
