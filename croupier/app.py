@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.audit.endpoints import router as audit_api
     from croupier.auth.endpoints import router as auth_api
     from croupier.brand.endpoints import router as brand_api
+    from croupier.channels.endpoints import router as channel_webhooks
     from croupier.channels.webchat.endpoints import router as widget_api
     from croupier.console.routes import router as console
     from croupier.conversation.endpoints import router as conversation_api
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.player.endpoints import router as player_api
     from croupier.widget.routes import router as widget_static
 
-    for router in (health, brand_api, player_api, conversation_api, auth_api, audit_api, widget_api, widget_static,
+    for router in (health, brand_api, channel_webhooks, player_api, conversation_api, auth_api, audit_api, widget_api, widget_static,
                    console, demo):
         app.include_router(router)
 

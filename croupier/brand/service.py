@@ -73,6 +73,24 @@ class BrandService:
                                    target_id=brand.id, brand_id=brand.id, ip=ip, changes=changes)
         return brand
 
+    async def add_channel(self, session: AsyncSession, principal: Principal | None, brand_id: int,
+                          type_: ChannelType, name: str, config: dict[str, object], *,
+                          ip: str | None = None) -> Channel:
+        """Add a provider channel; its key addresses the webhook, its secret verifies the provider."""
+        if principal is not None:
+            principal.require("brands:write")
+            await self.get(session, principal, brand_id)
+        if type_ == ChannelType.webchat:
+            raise BadRequest(N_("Every brand already has its web chat channel."), code="webchat_exists")
+        channel = Channel(brand_id=brand_id, type=type_, name=name.strip()[:200] or type_.value,
+                          key=f"{type_.value[:2]}_{secrets.token(12)}", secret=secrets.token(32), config=config)
+        session.add(channel)
+        await session.flush()
+        await audit_service.record(session, "channel.created", principal=principal, actor="cli",
+                                   target_type="channel", target_id=channel.id, brand_id=brand_id, ip=ip,
+                                   type=type_.value)
+        return channel
+
     async def rotate_identity_secret(self, session: AsyncSession, principal: Principal, brand_id: int, *,
                                      ip: str | None = None) -> Channel:
         principal.require("brands:write")

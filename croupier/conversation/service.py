@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.audit.service import audit_service
 from croupier.auth.principal import Principal
+from croupier.channels.base import DELIVER_JOB
 from croupier.conversation import repository
 from croupier.conversation.attachments import StoredFile
 from croupier.conversation.schemas import ConversationUpdate, MessageOut
@@ -24,6 +25,7 @@ from croupier.models import (
     Attachment,
     AuthorType,
     Channel,
+    ChannelType,
     Conversation,
     DeliveryState,
     Message,
@@ -36,6 +38,7 @@ from croupier.models import (
     conversation_tags,
     user_brands,
 )
+from croupier.worker.queue import enqueue
 
 PREVIEW_CHARS = 160
 
@@ -131,6 +134,10 @@ class ConversationService:
             if conversation.assignee_id is None and principal.role == Role.agent:
                 conversation.assignee_id = principal.user_id
         await session.flush()
+        if not private and (await session.get(Channel, conversation.channel_id)).type != ChannelType.webchat:
+            # Provider channels: stored pending in this transaction, sent by a job after commit.
+            message.delivery_state = DeliveryState.pending
+            enqueue(session, DELIVER_JOB, {"message_id": message.id})
         attachments = await self._attach(session, message, files)
         self._publish(session, conversation, message, attachments, author_name)
         await audit_service.record(session, "conversation.note_added" if private else "conversation.replied",

@@ -14,6 +14,8 @@ from croupier.models.conversation import (
                                           Tag,
                                           conversation_tags,
 )
+from croupier.models.inbound import InboundEvent, InboundState
+from croupier.models.job import Job, JobState
 from croupier.models.player import Player, PlayerIdentity
 from croupier.models.staff import (
                                           ApiToken,
@@ -28,7 +30,7 @@ from croupier.models.staff import (
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "Channel", "ChannelType",
-    "Conversation", "DeliveryState", "Message", "Player", "PlayerIdentity", "Priority",
+    "Conversation", "DeliveryState", "InboundEvent", "InboundState", "Job", "JobState", "Message", "Player", "PlayerIdentity", "Priority",
     "RecoveryCode", "Role", "StaffSession", "Status", "Tag", "Team", "User", "conversation_tags",
     "user_brands", "user_teams",
 ]

@@ -1,6 +1,6 @@
-"""Runs each registered periodic task on its interval, each run in its own transaction.
+"""Runs durable jobs from the queue and periodic sweeps, each in its own transaction.
 
-Tasks must be idempotent: with several processes, each runs them."""
+Periodic tasks must be idempotent: with several processes, each runs them."""
 
 from __future__ import annotations
 
@@ -9,12 +9,19 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.db import Database
+from croupier.models import Job
+from croupier.worker import queue
 
 log = logging.getLogger(__name__)
+# A job handler opens its own transactions on the database it is given, so network calls (sending
+# to a provider, downloading a file) never happen while a transaction holds locks.
+Handler = Callable[[Database, dict[str, Any]], Awaitable[None]]
+POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -25,19 +32,30 @@ class Periodic:
 
 
 def periodic_tasks() -> list[Periodic]:
+    from croupier.channels.tasks import requeue_stranded_events
     from croupier.conversation.tasks import wake_snoozed
 
-    return [Periodic("conversations.wake_snoozed", 30, wake_snoozed)]
+    return [Periodic("conversations.wake_snoozed", 30, wake_snoozed),
+            Periodic("channels.requeue_stranded_events", 60, requeue_stranded_events)]
+
+
+def job_handlers() -> dict[str, Handler]:
+    from croupier.channels.tasks import HANDLERS as channel_jobs
+
+    return {**channel_jobs}
 
 
 class Runner:
-    def __init__(self, db: Database, tasks: list[Periodic] | None = None) -> None:
+    def __init__(self, db: Database, tasks: list[Periodic] | None = None,
+                 handlers: dict[str, Handler] | None = None) -> None:
         self.db = db
         self.tasks = tasks if tasks is not None else periodic_tasks()
+        self.handlers = handlers if handlers is not None else job_handlers()
         self._running: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
         self._running = [asyncio.create_task(self._loop(t), name=f"periodic:{t.name}") for t in self.tasks]
+        self._running.append(asyncio.create_task(self._jobs(), name="jobs"))
 
     async def stop(self) -> None:
         for task in self._running:
@@ -49,6 +67,56 @@ class Runner:
     async def run_once(self, task: Periodic) -> int:
         async with self.db.transaction() as session:
             return await task.run(session)
+
+    async def run_due_jobs(self, limit: int = 100) -> int:
+        """Run jobs until none is due (or `limit`); returns how many ran."""
+        ran = 0
+        while ran < limit:
+            async with self.db.transaction() as session:
+                job = await queue.claim(session)
+                if job is None:
+                    return ran
+                job_id, kind, payload = job.id, job.kind, dict(job.payload)
+            await self._run(job_id, kind, payload)
+            ran += 1
+        return ran
+
+    async def _run(self, job_id: int, kind: str, payload: dict[str, Any]) -> None:
+        handler = self.handlers.get(kind)
+        outcome: tuple[str, float | None, bool] | None = None
+        dead = False
+        try:
+            if handler is None:
+                raise queue.GiveUp(f"no handler for job kind {kind!r}")
+            await handler(self.db, payload)
+        except queue.RetryLater as exc:
+            outcome = (exc.reason, exc.seconds, False)
+        except queue.GiveUp as exc:
+            outcome = (str(exc), None, True)
+        except Exception as exc:  # noqa: BLE001 - any failure is retried, then dead-lettered
+            log.exception("job %s (%s) failed", job_id, kind)
+            outcome = (f"{type(exc).__name__}: {exc}", None, False)
+        async with self.db.transaction() as session:
+            job = await session.get(Job, job_id)
+            if job is None:
+                return
+            if outcome is None:
+                queue.finish(job)
+            else:
+                queue.fail(job, outcome[0], retry_in=outcome[1], permanent=outcome[2])
+                dead = job.state.value == "dead"
+        if dead and handler is not None and hasattr(handler, "on_dead"):
+            await handler.on_dead(self.db, payload, outcome[0])
+
+    async def _jobs(self) -> None:
+        while True:
+            try:
+                await self.run_due_jobs()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("job loop failed")
+            await queue.wait_for_work(POLL_SECONDS)
 
     async def _loop(self, task: Periodic) -> None:
         while True:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 04:26:34.943380
+Create Date: 2026-11-22 05:34:51.253130
 """
 from alembic import op
 import sqlalchemy as sa
@@ -30,6 +30,22 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_brands')),
     sa.UniqueConstraint('slug', name=op.f('uq_brands_slug'))
     )
+    op.create_table('jobs',
+    sa.Column('kind', sa.String(length=80), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('state', sa.Enum('queued', 'running', 'done', 'dead', name='jobstate', native_enum=False, length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('max_attempts', sa.Integer(), nullable=False),
+    sa.Column('run_after', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_at', croupier.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
+    )
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index('ix_jobs_ready', ['state', 'run_after'], unique=False)
+
     op.create_table('tags',
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -190,6 +206,22 @@ def upgrade() -> None:
     with op.batch_alter_table('user_teams', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_teams_team_id'), ['team_id'], unique=False)
 
+    op.create_table('inbound_events',
+    sa.Column('channel_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('external_id', sa.String(length=256), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('received_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('state', sa.Enum('pending', 'handled', 'failed', name='inboundstate', native_enum=False, length=20), nullable=False),
+    sa.Column('handled_at', croupier.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['channel_id'], ['channels.id'], name=op.f('fk_inbound_events_channel_id_channels'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_events')),
+    sa.UniqueConstraint('channel_id', 'external_id', name=op.f('uq_inbound_events_channel_id'))
+    )
+    with op.batch_alter_table('inbound_events', schema=None) as batch_op:
+        batch_op.create_index('ix_inbound_events_state', ['state', 'received_at'], unique=False)
+
     op.create_table('player_identities',
     sa.Column('player_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('channel_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -325,6 +357,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_player_identities_player_id'))
 
     op.drop_table('player_identities')
+    with op.batch_alter_table('inbound_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_inbound_events_state')
+
+    op.drop_table('inbound_events')
     with op.batch_alter_table('user_teams', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_teams_team_id'))
 
@@ -363,5 +399,9 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('teams')
     op.drop_table('tags')
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_jobs_ready')
+
+    op.drop_table('jobs')
     op.drop_table('brands')
     # ### end Alembic commands ###

@@ -1,0 +1,65 @@
+"""What every channel adapter provides, and what it hands back. `verify`, `external_id` and `parse`
+are pure (no I/O); `send` and `fetch` talk to the provider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+from croupier.models import Channel
+
+PROCESS_INBOUND_JOB = "channels.process_inbound"
+DELIVER_JOB = "channels.deliver"
+
+
+@dataclass(frozen=True)
+class InboundAttachment:
+    ref: str  # the provider's handle for the file, resolved by `fetch`
+    filename: str
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    sender_id: str  # where replies go (the identity's external id)
+    external_id: str  # the provider's message id
+    text: str
+    sender_name: str | None = None
+    locale: str | None = None
+    attachments: tuple[InboundAttachment, ...] = ()
+
+
+@dataclass
+class Parsed:
+    messages: list[InboundMessage] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OutboundResult:
+    external_id: str | None
+
+
+class SendError(Exception):
+    """A send that failed: `retryable` for network errors, 5xx and 429 (with the provider's Retry-After)."""
+
+    def __init__(self, reason: str, *, retryable: bool, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.retryable, self.retry_after = reason, retryable, retry_after
+
+
+class ChannelAdapter(Protocol):
+    def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
+        """Raise Unauthorized/Forbidden unless the request really comes from the provider."""
+
+    def external_id(self, payload: dict[str, Any]) -> str:
+        """The provider's unique id of this webhook delivery (replays carry the same one)."""
+
+    def parse(self, channel: Channel, payload: dict[str, Any]) -> Parsed:
+        """The player messages in the payload; unsupported content becomes a marked placeholder."""
+
+    async def send(self, channel: Channel, recipient: str, text: str, client: httpx.AsyncClient) -> OutboundResult:
+        """Deliver `text` to `recipient`; raise SendError on failure."""
+
+    async def fetch(self, channel: Channel, ref: str, client: httpx.AsyncClient) -> bytes:
+        """Download an inbound attachment."""

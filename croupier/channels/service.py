@@ -1,0 +1,173 @@
+"""The channel pipeline: accept a verified webhook (store, enqueue, then acknowledge), process it into
+player -> conversation -> message in a job, and deliver agents' replies through the adapter."""
+
+from __future__ import annotations
+
+import httpx
+import orjson
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from croupier.brand import repository as brands
+from croupier.channels.base import PROCESS_INBOUND_JOB, ChannelAdapter, InboundMessage, SendError
+from croupier.channels.registry import ADAPTERS
+from croupier.conversation import attachments
+from croupier.conversation.attachments import StoredFile
+from croupier.conversation.service import conversation_service
+from croupier.db import Database
+from croupier.errors import BadRequest, CroupierError, NotFound
+from croupier.kit import i18n
+from croupier.kit.clock import utcnow
+from croupier.kit.i18n import N_
+from croupier.live import LiveEvent, publish_after_commit
+from croupier.models import (
+    Channel,
+    Conversation,
+    DeliveryState,
+    InboundEvent,
+    InboundState,
+    Message,
+    PlayerIdentity,
+)
+from croupier.player.service import player_service
+from croupier.worker.queue import RetryLater, enqueue
+
+
+def adapter_for(channel: Channel) -> ChannelAdapter:
+    adapter = ADAPTERS.get(channel.type)
+    if adapter is None:
+        raise NotFound(N_("This channel does not take webhooks."), code="unknown_channel")
+    return adapter
+
+
+class ChannelService:
+    def __init__(self) -> None:
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+        return self._client
+
+    # -- inbound -------------------------------------------------------------------
+    async def accept(self, session: AsyncSession, key: str, headers: dict[str, str], body: bytes
+                     ) -> tuple[InboundEvent, bool]:
+        """Verify and store a webhook delivery; (event, False) for a replay. Nothing is stored unless verified."""
+        channel = await brands.channel_by_key(session, key)
+        if channel is None or not channel.is_active:
+            raise NotFound(N_("There is no active channel at this address."), code="unknown_channel")
+        adapter = adapter_for(channel)
+        adapter.verify(channel, headers, body)
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise BadRequest(N_("The request body is not valid JSON."), code="malformed_json") from exc
+        if not isinstance(payload, dict):
+            raise BadRequest(N_("The webhook payload must be a JSON object."), code="malformed_payload")
+        external_id = adapter.external_id(payload)[:256]
+        found = await self._event(session, channel.id, external_id)
+        if found is not None:
+            return found, False
+        event = InboundEvent(channel_id=channel.id, external_id=external_id, payload=payload,
+                             state=InboundState.pending)
+        try:
+            async with session.begin_nested():
+                session.add(event)
+        except IntegrityError:  # the same delivery raced in on another connection
+            return await self._event(session, channel.id, external_id), False  # type: ignore[return-value]
+        enqueue(session, PROCESS_INBOUND_JOB, {"event_id": event.id})
+        return event, True
+
+    async def process_inbound(self, db: Database, event_id: int) -> None:
+        async with db.transaction() as session:
+            event = await session.get(InboundEvent, event_id)
+            if event is None or event.state == InboundState.handled:
+                return
+            channel = await session.get(Channel, event.channel_id)
+            adapter = adapter_for(channel)
+            parsed = adapter.parse(channel, event.payload)
+        files = [await self._fetch_all(adapter, channel, m) for m in parsed.messages]  # network, no transaction
+        async with db.transaction() as session:
+            event = await session.get(InboundEvent, event_id)
+            if event is None or event.state == InboundState.handled:
+                return
+            for message, (stored, notes) in zip(parsed.messages, files, strict=True):
+                locale = i18n.normalize(message.locale)
+                identity = await player_service.resolve_identity(session, channel, message.sender_id,
+                                                                 display_name=message.sender_name, locale=locale)
+                body = "\n".join([message.text, *notes]).strip()
+                await conversation_service.receive(session, channel=channel, identity=identity, body=body,
+                                                   files=tuple(stored), language=locale,
+                                                   external_id=message.external_id,
+                                                   client_id=f"ext-{message.external_id}"[:64])
+            event.state, event.handled_at, event.error = InboundState.handled, utcnow(), None
+
+    async def _fetch_all(self, adapter: ChannelAdapter, channel: Channel, message: InboundMessage
+                         ) -> tuple[list[StoredFile], list[str]]:
+        stored, notes = [], []
+        for att in message.attachments:
+            try:
+                stored.append(attachments.store(att.filename, await adapter.fetch(channel, att.ref, self.client)))
+            except SendError as exc:
+                if exc.retryable:
+                    raise RetryLater(exc.reason, exc.retry_after) from exc
+                notes.append(f"[{att.filename}: {exc.reason}]")
+            except CroupierError as exc:  # too large, refused type: the message is kept, marked
+                notes.append(f"[{att.filename}: {exc.render()}]")
+        return stored, notes
+
+    async def mark_event_failed(self, db: Database, event_id: int, reason: str) -> None:
+        async with db.transaction() as session:
+            event = await session.get(InboundEvent, event_id)
+            if event is not None and event.state != InboundState.handled:
+                event.state, event.error = InboundState.failed, reason[:2000]
+
+    # -- outbound ------------------------------------------------------------------
+    async def deliver(self, db: Database, message_id: int) -> None:
+        async with db.transaction() as session:
+            row = (await session.execute(
+                select(Message, Conversation, Channel, PlayerIdentity)
+                .join(Conversation, Conversation.id == Message.conversation_id)
+                .join(Channel, Channel.id == Conversation.channel_id)
+                .join(PlayerIdentity, PlayerIdentity.id == Conversation.identity_id)
+                .where(Message.id == message_id))).first()
+            if row is None or row[0].delivery_state != DeliveryState.pending:
+                return  # already sent (a retried job after a crash) or withdrawn: never send twice
+            message, _conversation, channel, identity = row
+            text, recipient = message.body, identity.external_id
+        adapter = adapter_for(channel)
+        try:
+            result = await adapter.send(channel, recipient, text, self.client)
+        except SendError as exc:
+            if exc.retryable:
+                await self._set_state(db, message_id, DeliveryState.pending, exc.reason)
+                raise RetryLater(exc.reason, exc.retry_after) from exc
+            await self._set_state(db, message_id, DeliveryState.failed, exc.reason)
+            return
+        await self._set_state(db, message_id, DeliveryState.sent, None, result.external_id)
+
+    async def _set_state(self, db: Database, message_id: int, state: DeliveryState, reason: str | None,
+                         external_id: str | None = None) -> None:
+        async with db.transaction() as session:
+            message = await session.get(Message, message_id)
+            if message is None:
+                return
+            message.delivery_state, message.failure_reason = state, (reason or None) and reason[:500]
+            if external_id:
+                message.external_id = external_id
+            conversation = await session.get(Conversation, message.conversation_id)
+            publish_after_commit(session, LiveEvent(
+                type="message.updated", brand_id=conversation.brand_id, conversation_id=conversation.id,
+                data={"message_id": message.id, "delivery_state": state.value, "failure_reason": reason}))
+
+    async def mark_failed(self, db: Database, message_id: int, reason: str) -> None:
+        await self._set_state(db, message_id, DeliveryState.failed, reason)
+
+    async def _event(self, session: AsyncSession, channel_id: int, external_id: str) -> InboundEvent | None:
+        return await session.scalar(select(InboundEvent).where(InboundEvent.channel_id == channel_id,
+                                                               InboundEvent.external_id == external_id))
+
+
+channel_service = ChannelService()

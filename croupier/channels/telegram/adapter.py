@@ -1,0 +1,93 @@
+"""Telegram Bot API: webhook updates in, sendMessage out.
+
+Wire format (core.telegram.org/bots/api): the webhook is registered with `secret_token`, which
+Telegram echoes in the `X-Telegram-Bot-Api-Secret-Token` header; each Update has a unique
+`update_id`; replies go to `POST {api}/bot{token}/sendMessage` and answer `{"ok": true, "result":
+{...}}` or `{"ok": false, "error_code": 429, "description": ..., "parameters": {"retry_after": n}}`.
+Channel config: `bot_token`, optional `api_base` (default https://api.telegram.org)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from croupier.channels.base import InboundAttachment, InboundMessage, OutboundResult, Parsed, SendError
+from croupier.errors import BadRequest, Unauthorized
+from croupier.kit import secrets
+from croupier.kit.i18n import N_
+from croupier.models import Channel
+
+HEADER = "x-telegram-bot-api-secret-token"
+DEFAULT_API = "https://api.telegram.org"
+UNSUPPORTED = "[{kind}]"  # shown to the agent for content we cannot show (stickers, voice, locations …)
+KINDS = ("sticker", "voice", "video", "video_note", "audio", "location", "contact", "poll", "dice", "animation")
+
+
+def _api(channel: Channel) -> str:
+    return f"{channel.config.get('api_base', DEFAULT_API).rstrip('/')}/bot{channel.config.get('bot_token', '')}"
+
+
+class TelegramAdapter:
+    def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
+        if not secrets.equal(headers.get(HEADER, ""), channel.secret):
+            raise Unauthorized(N_("The webhook's secret token is missing or wrong."), code="webhook_unverified")
+
+    def external_id(self, payload: dict[str, Any]) -> str:
+        update_id = payload.get("update_id")
+        if not isinstance(update_id, int):
+            raise BadRequest(N_("This is not a Telegram update: update_id is missing."), code="malformed_update")
+        return str(update_id)
+
+    def parse(self, channel: Channel, payload: dict[str, Any]) -> Parsed:
+        message = payload.get("message") or payload.get("edited_message")
+        if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+            return Parsed()  # callback queries, membership changes …: nothing for the inbox
+        sender = message.get("from") or {}
+        name = " ".join(p for p in (sender.get("first_name"), sender.get("last_name")) if p) or sender.get("username")
+        text = message.get("text") or message.get("caption") or ""
+        attachments: list[InboundAttachment] = []
+        if message.get("photo"):
+            largest = max(message["photo"], key=lambda p: p.get("file_size") or p.get("width", 0))
+            attachments.append(InboundAttachment(largest["file_id"], "photo.jpg"))
+        if isinstance(message.get("document"), dict):
+            doc = message["document"]
+            attachments.append(InboundAttachment(doc["file_id"], doc.get("file_name") or "document"))
+        if not text and not attachments:
+            kind = next((k for k in KINDS if k in message), "unsupported")
+            text = UNSUPPORTED.format(kind=kind)
+        return Parsed([InboundMessage(sender_id=str(message["chat"]["id"]), external_id=str(message.get("message_id")),
+                                      text=text, sender_name=name, locale=sender.get("language_code"),
+                                      attachments=tuple(attachments))])
+
+    async def send(self, channel: Channel, recipient: str, text: str, client: httpx.AsyncClient) -> OutboundResult:
+        result = await self._call(client, f"{_api(channel)}/sendMessage", json={"chat_id": recipient, "text": text})
+        return OutboundResult(external_id=str(result.get("message_id")))
+
+    async def fetch(self, channel: Channel, ref: str, client: httpx.AsyncClient) -> bytes:
+        info = await self._call(client, f"{_api(channel)}/getFile", json={"file_id": ref})
+        base = channel.config.get("api_base", DEFAULT_API).rstrip("/")
+        try:
+            response = await client.get(f"{base}/file/bot{channel.config.get('bot_token', '')}/{info['file_path']}")
+        except httpx.HTTPError as exc:
+            raise SendError(f"network: {exc}", retryable=True) from exc
+        if response.status_code != 200:
+            raise SendError(f"file download failed: HTTP {response.status_code}",
+                            retryable=response.status_code >= 500)
+        return response.content
+
+    async def _call(self, client: httpx.AsyncClient, url: str, json: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = await client.post(url, json=json)
+        except httpx.HTTPError as exc:
+            raise SendError(f"network: {type(exc).__name__}", retryable=True) from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code == 200 and body.get("ok"):
+            return body.get("result") or {}
+        reason = f"HTTP {response.status_code}: {body.get('description') or response.text[:200]}"
+        retry_after = (body.get("parameters") or {}).get("retry_after") or response.headers.get("retry-after")
+        retryable = response.status_code >= 500 or response.status_code == 429
+        raise SendError(reason, retryable=retryable, retry_after=float(retry_after) if retry_after else None)
