@@ -47,43 +47,53 @@ class ConversationService:
     # -- inbound -------------------------------------------------------------------
     async def receive(self, session: AsyncSession, *, channel: Channel, identity: PlayerIdentity, body: str,
                       client_id: str | None = None, files: tuple[StoredFile, ...] = (),
-                      language: str | None = None, external_id: str | None = None) -> tuple[Message, bool]:
+                      language: str | None = None, external_id: str | None = None,
+                      current: Conversation | None = None) -> tuple[Message, bool]:
         """Store a player's message in their current conversation (reopening it) or a new one.
 
-        Returns (message, created); a repeated client_id returns the stored message, created=False."""
-        conversation = await repository.current_for_identity(session, identity.id)
+        `current` is the identity's current conversation when the caller has already loaded it (see
+        `repository.current_id`); None means look it up. Returns (message, created); a repeated client_id
+        returns the stored message, created=False, and changes nothing."""
+        conversation = current or await repository.current_for_identity(session, identity.id)
+        if conversation is None:
+            await repository.lock_identity(session, identity.id)
+            conversation = await repository.current_for_identity(session, identity.id)
         now = utcnow()
-        if conversation is not None and client_id:
-            existing = await repository.message_by_client_id(session, conversation.id, client_id)
-            if existing is not None:
-                return existing, False
+        preview = (body or (files[0].filename if files else ""))[:PREVIEW_CHARS]
+        opened = conversation is None
         if conversation is None:
             conversation = Conversation(brand_id=channel.brand_id, channel_id=channel.id,
                                         player_id=identity.player_id, identity_id=identity.id, status=Status.open,
-                                        language=language, last_message_at=now, message_count=0, preview="",
-                                        reopened_count=0)
+                                        language=language, last_message_at=now, last_player_message_at=now,
+                                        message_count=1, preview=preview, reopened_count=0)
             session.add(conversation)
             await session.flush()
-        elif conversation.status != Status.open:
-            if conversation.status == Status.resolved:
-                conversation.reopened_count += 1
-                conversation.resolved_at = None
-            conversation.status = Status.open
-            conversation.snoozed_until = None
-        if language and not conversation.language:
-            conversation.language = language
-        message = Message(conversation_id=conversation.id, author_type=AuthorType.player, body=body,
-                          is_private=False, delivery_state=DeliveryState.received, client_id=client_id,
-                          external_id=external_id, created_at=now)
-        session.add(message)
-        conversation.last_message_at = now
-        conversation.last_player_message_at = now
-        conversation.message_count += 1
-        conversation.preview = (body or (files[0].filename if files else ""))[:PREVIEW_CHARS]
-        await session.flush()
+        message = await repository.add_message_once(
+            session, conversation_id=conversation.id, author_type=AuthorType.player, body=body, is_private=False,
+            delivery_state=DeliveryState.received, client_id=client_id, external_id=external_id, created_at=now)
+        if message is None:
+            existing = await repository.message_by_client_id(session, conversation.id, client_id or "")
+            assert existing is not None  # the insert conflicted on it
+            return existing, False
+        if not opened:
+            await repository.update_conversation(session, conversation,
+                                                 self._player_wrote(conversation, language, preview, now))
         attachments = await self._attach(session, message, files)
         self._publish(session, conversation, message, attachments, identity.display_name)
         return message, True
+
+    def _player_wrote(self, conversation: Conversation, language: str | None, preview: str,
+                      now: datetime) -> dict[str, object]:
+        """What a new player message changes in their existing conversation (reopening it if need be)."""
+        changes: dict[str, object] = {"last_message_at": now, "last_player_message_at": now,
+                                      "message_count": conversation.message_count + 1, "preview": preview}
+        if conversation.status != Status.open:
+            changes.update(status=Status.open, snoozed_until=None)
+            if conversation.status == Status.resolved:
+                changes.update(reopened_count=conversation.reopened_count + 1, resolved_at=None)
+        if language and not conversation.language:
+            changes["language"] = language
+        return changes
 
     # -- staff actions -------------------------------------------------------------
     async def list(self, session: AsyncSession, principal: Principal, f: repository.InboxFilter, *,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.audit.service import audit_service
@@ -29,6 +29,11 @@ from croupier.player.service import player_service
 
 TOKEN_VERSION = "wc1"
 BAD_TOKEN = N_("This chat session is not valid any more. Reload the page to start a new one.")
+# Every widget request starts with this read, so it is built once, not per request.
+_RESUME = (select(PlayerIdentity, Channel, Brand, Conversation)
+           .join(Channel, Channel.id == PlayerIdentity.channel_id).join(Brand, Brand.id == Channel.brand_id)
+           .outerjoin(Conversation, Conversation.id == conversation_repository.current_id(PlayerIdentity.id))
+           .where(PlayerIdentity.id == bindparam("identity_id")))
 
 
 @dataclass
@@ -37,6 +42,7 @@ class WidgetSession:
     identity: PlayerIdentity
     channel: Channel
     brand: Brand
+    conversation: Conversation | None = None  # the one the visitor's next message joins, as loaded by resume()
 
 
 def identity_signature(secret: str, player_external_id: str) -> str:
@@ -101,14 +107,12 @@ class WebchatService:
         return WidgetSession(self.token_for(identity.id), identity, channel, brand)
 
     async def resume(self, session: AsyncSession, token: str | None) -> WidgetSession:
-        """The session behind a token (one read: identity with its channel and brand)."""
+        """The session behind a token, in one read: identity, channel, brand and current conversation."""
         identity_id = self.identity_id_from(token)
-        row = (await session.execute(
-            select(PlayerIdentity, Channel, Brand).join(Channel, Channel.id == PlayerIdentity.channel_id)
-            .join(Brand, Brand.id == Channel.brand_id).where(PlayerIdentity.id == identity_id))).first()
+        row = (await session.execute(_RESUME, {"identity_id": identity_id})).first()
         if row is None or not row[1].is_active or not row[2].is_active:
             raise Unauthorized(BAD_TOKEN, code="invalid_widget_token")
-        return WidgetSession(token or "", row[0], row[1], row[2])
+        return WidgetSession(token or "", row[0], row[1], row[2], row[3])
 
     async def post(self, session: AsyncSession, ws: WidgetSession, body: str, *, client_id: str | None,
                    files: tuple[StoredFile, ...] = (), locale: str | None = None) -> tuple[Message, bool]:
@@ -119,7 +123,8 @@ class WebchatService:
             raise BadRequest(N_("The message is too long: at most %(limit)s characters."), code="message_too_long",
                              limit=get_settings().max_message_chars)
         return await conversation_service.receive(session, channel=ws.channel, identity=ws.identity, body=body,
-                                                  client_id=client_id, files=files, language=locale)
+                                                  client_id=client_id, files=files, language=locale,
+                                                  current=ws.conversation)
 
     async def typing(self, session: AsyncSession, ws: WidgetSession, typing: bool) -> None:
         """Tell the agents on the visitor's current conversation that the player is (not) typing."""
