@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from croupier.models import Channel
+from croupier.models import Channel, DeliveryState
 
 PROCESS_INBOUND_JOB = "channels.process_inbound"
 DELIVER_JOB = "channels.deliver"
@@ -30,9 +30,19 @@ class InboundMessage:
     attachments: tuple[InboundAttachment, ...] = ()
 
 
+@dataclass(frozen=True)
+class DeliveryUpdate:
+    """A provider's status callback for one of our outbound messages (matched by its external id)."""
+
+    external_id: str
+    state: DeliveryState  # sent, delivered, read or failed
+    reason: str | None = None  # the provider's words, for failed
+
+
 @dataclass
 class Parsed:
     messages: list[InboundMessage] = field(default_factory=list)
+    updates: list[DeliveryUpdate] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,3 +73,10 @@ class ChannelAdapter(Protocol):
 
     async def fetch(self, channel: Channel, ref: str, client: httpx.AsyncClient) -> bytes:
         """Download an inbound attachment."""
+
+
+class Handshakes(Protocol):
+    """Optional: providers that verify the webhook address with a GET (Meta's hub.challenge)."""
+
+    def handshake(self, channel: Channel, query: dict[str, str]) -> str:
+        """The plain-text answer to the provider's verification request; raise Forbidden if it is not theirs."""

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from croupier.channels.base import ChannelAdapter
+from croupier.channels.meta.adapter import MetaMessagingAdapter
 from croupier.channels.telegram.adapter import TelegramAdapter
+from croupier.channels.whatsapp.adapter import WhatsAppAdapter
 from croupier.models import ChannelType
 
 ADAPTERS: dict[ChannelType, ChannelAdapter] = {
     ChannelType.telegram: TelegramAdapter(),
+    ChannelType.whatsapp: WhatsAppAdapter(),
+    ChannelType.messenger: MetaMessagingAdapter(),
+    ChannelType.instagram: MetaMessagingAdapter(),
 }

@@ -10,7 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.brand import repository as brands
-from croupier.channels.base import PROCESS_INBOUND_JOB, ChannelAdapter, InboundMessage, SendError
+from croupier.channels.base import (
+    PROCESS_INBOUND_JOB,
+    ChannelAdapter,
+    DeliveryUpdate,
+    InboundMessage,
+    SendError,
+)
 from croupier.channels.registry import ADAPTERS
 from croupier.conversation import attachments
 from croupier.conversation.attachments import StoredFile
@@ -22,6 +28,7 @@ from croupier.kit.clock import utcnow
 from croupier.kit.i18n import N_
 from croupier.live import LiveEvent, publish_after_commit
 from croupier.models import (
+    AuthorType,
     Channel,
     Conversation,
     DeliveryState,
@@ -32,6 +39,8 @@ from croupier.models import (
 )
 from croupier.player.service import player_service
 from croupier.worker.queue import RetryLater, enqueue
+
+PROGRESS = {DeliveryState.pending: 0, DeliveryState.sent: 1, DeliveryState.delivered: 2, DeliveryState.read: 3}
 
 
 def adapter_for(channel: Channel) -> ChannelAdapter:
@@ -52,6 +61,17 @@ class ChannelService:
         return self._client
 
     # -- inbound -------------------------------------------------------------------
+    async def handshake(self, session: AsyncSession, key: str, query: dict[str, str]) -> str:
+        """The provider's GET verification of the webhook address (base.Handshakes), answered by the adapter."""
+        channel = await brands.channel_by_key(session, key)
+        if channel is None or not channel.is_active:
+            raise NotFound(N_("There is no active channel at this address."), code="unknown_channel")
+        handshake = getattr(adapter_for(channel), "handshake", None)
+        if handshake is None:
+            raise CroupierError(N_("This channel does not verify its webhook address with a GET request."),
+                                code="no_handshake", status_code=405)
+        return handshake(channel, query)
+
     async def accept(self, session: AsyncSession, key: str, headers: dict[str, str], body: bytes
                      ) -> tuple[InboundEvent, bool]:
         """Verify and store a webhook delivery; (event, False) for a replay. Nothing is stored unless verified."""
@@ -102,7 +122,31 @@ class ChannelService:
                                                    files=tuple(stored), language=locale,
                                                    external_id=message.external_id,
                                                    client_id=f"ext-{message.external_id}"[:64])
+            for update in parsed.updates:
+                await self._apply_update(session, channel, update)
             event.state, event.handled_at, event.error = InboundState.handled, utcnow(), None
+
+    async def _apply_update(self, session: AsyncSession, channel: Channel, update: DeliveryUpdate) -> None:
+        """A provider's status callback: sent -> delivered -> read only move forward; failed keeps the reason."""
+        message = await session.scalar(
+            select(Message).join(Conversation, Conversation.id == Message.conversation_id)
+            .where(Conversation.channel_id == channel.id, Message.external_id == update.external_id,
+                   Message.author_type != AuthorType.player).limit(1))
+        if message is None or message.delivery_state is None:
+            return  # not one of ours (sent from another tool), or a note
+        if update.state == DeliveryState.failed:
+            if message.delivery_state not in (DeliveryState.pending, DeliveryState.sent):
+                return
+            reason: str | None = (update.reason or "failed")[:500]
+        elif PROGRESS.get(update.state, -1) > PROGRESS.get(message.delivery_state, 9):
+            reason = None
+        else:
+            return
+        message.delivery_state, message.failure_reason = update.state, reason
+        conversation = await session.get(Conversation, message.conversation_id)
+        publish_after_commit(session, LiveEvent(
+            type="message.updated", brand_id=conversation.brand_id, conversation_id=conversation.id,
+            data={"message_id": message.id, "delivery_state": update.state.value, "failure_reason": reason}))
 
     async def _fetch_all(self, adapter: ChannelAdapter, channel: Channel, message: InboundMessage
                          ) -> tuple[list[StoredFile], list[str]]:

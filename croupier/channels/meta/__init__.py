@@ -1,0 +1,1 @@
+"""Meta Graph webhooks: Facebook Messenger and Instagram messaging (and the shared parts WhatsApp uses)."""

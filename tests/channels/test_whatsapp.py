@@ -1,0 +1,267 @@
+"""WhatsApp Cloud API: signed webhooks (and the GET handshake) stored once, processed into the inbox,
+status callbacks moving our replies' delivery state; replies sent through a local Graph API server,
+retried on 429/5xx, and never sent outside the 24-hour customer-service window."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from croupier.brand.service import brand_service
+from croupier.conversation.service import conversation_service
+from croupier.kit.clock import utcnow
+from croupier.models import (
+    Attachment,
+    ChannelType,
+    Conversation,
+    DeliveryState,
+    InboundEvent,
+    InboundState,
+    Job,
+    JobState,
+    Message,
+    PlayerIdentity,
+    Role,
+)
+from croupier.worker.runner import Runner
+from tests.channels.meta_peer import PHONE_NUMBER_ID, graph_api
+from tests.factories import make_brand, make_user, principal_of
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "whatsapp"
+APP_SECRET = "whatsapp-app-secret-0123456789"
+VERIFY_TOKEN = "croupier-verify-7f3a"
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / f"{name}.json").read_bytes()
+
+
+def sign(body: bytes, secret: str = APP_SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@pytest.fixture
+def peer():
+    with graph_api() as api:
+        yield api
+
+
+@pytest.fixture
+async def whatsapp(db, peer):
+    brand, _webchat = await make_brand(db)
+    async with db.transaction() as s:
+        channel = await brand_service.add_channel(s, None, brand.id, ChannelType.whatsapp, "WhatsApp", {
+            "phone_number_id": PHONE_NUMBER_ID, "access_token": peer.token, "verify_token": VERIFY_TOKEN,
+            "api_base": peer.url})
+        channel.secret = APP_SECRET
+    return brand, channel
+
+
+async def post(client, channel, body: bytes, signature: str | None = None):
+    headers = {"Content-Type": "application/json"}
+    if signature != "":
+        headers["X-Hub-Signature-256"] = sign(body) if signature is None else signature
+    return await client.post(f"/channels/{channel.key}/webhook", content=body, headers=headers)
+
+
+async def count(db, model) -> int:
+    async with db.transaction() as s:
+        return await s.scalar(select(func.count()).select_from(model))
+
+
+async def run(db) -> int:
+    return await Runner(db, tasks=[]).run_due_jobs()
+
+
+class TestHandshake:
+    async def test_the_challenge_is_echoed_as_plain_text(self, client, whatsapp):
+        _brand, channel = whatsapp
+        r = await client.get(f"/channels/{channel.key}/webhook", params={
+            "hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1158201444"})
+        assert r.status_code == 200 and r.text == "1158201444"
+        assert r.headers["content-type"].startswith("text/plain")
+
+    @pytest.mark.parametrize("params", [{"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+                                        {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY_TOKEN},
+                                        {}])
+    async def test_a_wrong_token_is_403(self, client, whatsapp, params):
+        _brand, channel = whatsapp
+        r = await client.get(f"/channels/{channel.key}/webhook", params=params)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "verify_token_mismatch"
+
+
+class TestInbound:
+    @pytest.mark.parametrize("signature", ["", "sha256=00", sign(b"other body")])
+    async def test_a_bad_or_missing_signature_is_401_and_nothing_is_stored(self, client, db, whatsapp, signature):
+        _brand, channel = whatsapp
+        r = await post(client, channel, fixture("text"), signature)
+        assert r.status_code == 401 and r.json()["error"]["code"] == "webhook_unverified"
+        assert await count(db, InboundEvent) == 0
+
+    async def test_a_text_becomes_a_message_from_the_whatsapp_player(self, client, db, whatsapp):
+        _brand, channel = whatsapp
+        r = await post(client, channel, fixture("text"))
+        assert r.status_code == 200 and r.json()["duplicate"] is False
+        assert await run(db) == 1
+        async with db.transaction() as s:
+            message = await s.scalar(select(Message))
+            conversation = await s.get(Conversation, message.conversation_id)
+            identity = await s.get(PlayerIdentity, conversation.identity_id)
+            event = await s.scalar(select(InboundEvent))
+        assert message.body == "Вывод висит уже третий день"
+        assert message.external_id.startswith("wamid.") and event.external_id == message.external_id
+        assert identity.external_id == "380501234567" and identity.display_name == "Olena Koval"
+        assert conversation.channel_id == channel.id and event.state == InboundState.handled
+
+    async def test_a_replay_is_acknowledged_and_ignored(self, client, db, whatsapp):
+        _brand, channel = whatsapp
+        await post(client, channel, fixture("text"))
+        again = await post(client, channel, fixture("text"))
+        assert again.status_code == 200 and again.json()["duplicate"] is True
+        await run(db)
+        assert await count(db, InboundEvent) == 1 and await count(db, Message) == 1
+
+    @pytest.mark.parametrize("name,body,filename", [("image", "скрин ошибки", "image.jpg"),
+                                                     ("document", "", "kyc.png")])
+    async def test_media_is_resolved_and_downloaded_with_the_token(self, client, db, whatsapp, peer, name, body,
+                                                                   filename):
+        _brand, channel = whatsapp
+        await post(client, channel, fixture(name))
+        await run(db)
+        async with db.transaction() as s:
+            message = await s.scalar(select(Message))
+            attachment = await s.scalar(select(Attachment))
+        assert message.body == body and attachment.message_id == message.id
+        assert attachment.content_type == "image/png" and attachment.filename.endswith(filename.rsplit(".", 1)[1])
+        media_id = json.loads(fixture(name))["entry"][0]["changes"][0]["value"]["messages"][0][name]["id"]
+        assert peer.requests == [f"/v21.0/{media_id}", f"/files/{media_id}"]
+
+    @pytest.mark.parametrize("name,body", [("sticker", "[sticker]"), ("unsupported", "[unsupported]")])
+    async def test_unsupported_types_are_kept_as_marked_placeholders(self, client, db, whatsapp, name, body):
+        _brand, channel = whatsapp
+        await post(client, channel, fixture(name))
+        await run(db)
+        async with db.transaction() as s:
+            assert await s.scalar(select(Message.body)) == body
+
+    @pytest.mark.parametrize("body,code", [(b"{not json", "malformed_json"), (b"[1]", "malformed_payload"),
+                                           (b'{"object": "page", "entry": []}', "malformed_update")])
+    async def test_malformed_payloads_get_a_clear_400(self, client, db, whatsapp, body, code):
+        _brand, channel = whatsapp
+        r = await post(client, channel, body)
+        assert r.status_code == 400 and r.json()["error"]["code"] == code
+        assert await count(db, InboundEvent) == 0
+
+
+class TestOutbound:
+    async def _conversation_with_agent(self, client, db, whatsapp):
+        brand, channel = whatsapp
+        await post(client, channel, fixture("text"))
+        await run(db)
+        agent = await make_user(db, "agent@lucky.test", Role.agent, [brand])
+        async with db.transaction() as s:
+            cid = await s.scalar(select(Conversation.id))
+        return await principal_of(db, agent), cid
+
+    async def _reply(self, db, principal, cid, text="Проверяю вывод, минуту") -> int:
+        async with db.transaction() as s:
+            message = await conversation_service.reply(s, principal, cid, text)
+        return message.id
+
+    async def _message(self, db, mid) -> Message:
+        async with db.transaction() as s:
+            return await s.get(Message, mid)
+
+    async def _sent(self, client, db, whatsapp) -> int:
+        principal, cid = await self._conversation_with_agent(client, db, whatsapp)
+        mid = await self._reply(db, principal, cid)
+        await run(db)
+        return mid
+
+    async def test_a_reply_is_sent_and_keeps_its_wamid(self, client, db, whatsapp, peer):
+        mid = await self._sent(client, db, whatsapp)
+        sent = await self._message(db, mid)
+        assert sent.delivery_state == DeliveryState.sent and sent.external_id == "wamid.OUT1"
+        assert peer.sent == [{"messaging_product": "whatsapp", "recipient_type": "individual", "to": "380501234567",
+                              "type": "text", "text": {"preview_url": False, "body": "Проверяю вывод, минуту"}}]
+
+    async def test_statuses_move_the_delivery_state_forward_only(self, client, db, whatsapp):
+        _brand, channel = whatsapp
+        mid = await self._sent(client, db, whatsapp)
+        await post(client, channel, fixture("status_delivered"))
+        await run(db)
+        assert (await self._message(db, mid)).delivery_state == DeliveryState.delivered
+        await post(client, channel, fixture("status_read"))
+        await run(db)
+        assert (await self._message(db, mid)).delivery_state == DeliveryState.read
+        late = fixture("status_delivered").replace(b'"1763790100"', b'"1763790101"')  # a new delivery, stale news
+        assert (await post(client, channel, late)).json()["duplicate"] is False
+        await run(db)
+        assert (await self._message(db, mid)).delivery_state == DeliveryState.read
+        assert await count(db, Message) == 2
+
+    async def test_a_replayed_status_is_a_no_op(self, client, db, whatsapp):
+        _brand, channel = whatsapp
+        await self._sent(client, db, whatsapp)
+        await post(client, channel, fixture("status_delivered"))
+        assert (await post(client, channel, fixture("status_delivered"))).json()["duplicate"] is True
+
+    async def test_a_failed_status_keeps_the_providers_reason(self, client, db, whatsapp):
+        _brand, channel = whatsapp
+        mid = await self._sent(client, db, whatsapp)
+        await post(client, channel, fixture("status_failed"))
+        await run(db)
+        message = await self._message(db, mid)
+        assert message.delivery_state == DeliveryState.failed
+        assert "24 hours" in message.failure_reason and "131047" in message.failure_reason
+
+    async def test_a_status_for_an_unknown_message_changes_nothing(self, client, db, whatsapp):
+        _brand, channel = whatsapp
+        await post(client, channel, fixture("status_read"))
+        assert await run(db) == 1
+        async with db.transaction() as s:
+            assert (await s.scalar(select(InboundEvent))).state == InboundState.handled
+
+    @pytest.mark.parametrize("status,error,headers", [
+        (429, {"error": {"message": "Too many requests", "code": 80007}}, {"Retry-After": "7"}),
+        (503, {"error": {"message": "Service temporarily unavailable", "code": 2}}, {}),
+        (400, {"error": {"message": "Rate limit hit", "code": 130429}}, {}),
+    ])
+    async def test_rate_limits_and_5xx_are_retried(self, client, db, whatsapp, peer, status, error, headers):
+        principal, cid = await self._conversation_with_agent(client, db, whatsapp)
+        peer.failures.append((status, error, headers))
+        mid = await self._reply(db, principal, cid)
+        await run(db)
+        message = await self._message(db, mid)
+        assert message.delivery_state == DeliveryState.pending and str(status) in message.failure_reason
+        async with db.transaction() as s:
+            job = await s.scalar(select(Job).where(Job.kind == "channels.deliver"))
+            assert job.state == JobState.queued
+            if headers:
+                assert 5 < (job.run_after - utcnow()).total_seconds() <= 7
+            job.run_after = utcnow() - timedelta(seconds=1)
+        await run(db)
+        assert (await self._message(db, mid)).delivery_state == DeliveryState.sent
+        assert len(peer.sent) == 1
+
+    async def test_a_permanent_refusal_fails_with_the_reason(self, client, db, whatsapp, peer):
+        principal, cid = await self._conversation_with_agent(client, db, whatsapp)
+        peer.failures.append((400, {"error": {"message": "Recipient phone number not in allowed list",
+                                              "type": "OAuthException", "code": 131030}}, {}))
+        mid = await self._reply(db, principal, cid)
+        await run(db)
+        message = await self._message(db, mid)
+        assert message.delivery_state == DeliveryState.failed and "131030" in message.failure_reason
+        assert peer.sent == []
+
+
+def test_fixtures_are_whatsapp_business_account_webhooks():
+    for path in FIXTURES.glob("*.json"):
+        payload = json.loads(path.read_text())
+        assert payload["object"] == "whatsapp_business_account" and payload["entry"][0]["changes"], path
