@@ -9,7 +9,7 @@ from croupier.auth.principal import Principal
 from croupier.brand import repository
 from croupier.brand.schemas import BrandIn, BrandUpdate
 from croupier.errors import BadRequest, Conflict, NotFound
-from croupier.kit import secrets
+from croupier.kit import crypto, secrets
 from croupier.kit.i18n import N_, available_locales
 from croupier.models import Brand, Channel, ChannelType
 
@@ -89,6 +89,39 @@ class BrandService:
         await audit_service.record(session, "channel.created", principal=principal, actor="cli",
                                    target_type="channel", target_id=channel.id, brand_id=brand_id, ip=ip,
                                    type=type_.value)
+        return channel
+
+    async def add_telegram_channel(self, session: AsyncSession, principal: Principal, brand_id: int, name: str,
+                                   bot_token: str, *, api_base: str | None = None, ip: str | None = None
+                                   ) -> Channel:
+        """A Telegram bot channel; its token is stored encrypted and never shown again in full."""
+        bot_token = bot_token.strip()
+        if not bot_token or len(bot_token) > 200 or any(c.isspace() for c in bot_token):
+            raise BadRequest(N_("Enter the bot token that BotFather gave you."), code="bot_token_missing")
+        config: dict[str, object] = crypto.sealed("bot_token", bot_token)
+        if api_base:
+            config["api_base"] = api_base
+        return await self.add_channel(session, principal, brand_id, ChannelType.telegram, name, config, ip=ip)
+
+    async def channel(self, session: AsyncSession, principal: Principal, channel_id: int) -> Channel:
+        principal.require("brands:read")
+        channel = await session.get(Channel, channel_id)
+        if channel is None or not principal.sees_brand(channel.brand_id):
+            raise NotFound(N_("There is no channel %(id)s."), id=channel_id)
+        return channel
+
+    async def set_channel_active(self, session: AsyncSession, principal: Principal, channel_id: int,
+                                 active: bool, *, ip: str | None = None) -> Channel:
+        """Disable a provider channel (its webhook answers 404 and nothing is received) or enable it again."""
+        principal.require("brands:write")
+        channel = await self.channel(session, principal, channel_id)
+        if channel.type == ChannelType.webchat:
+            raise BadRequest(N_("The web chat channel cannot be disabled here."), code="webchat_always_on")
+        if channel.is_active != active:
+            channel.is_active = active
+            await audit_service.record(session, "channel.enabled" if active else "channel.disabled",
+                                       principal=principal, target_type="channel", target_id=channel.id,
+                                       brand_id=channel.brand_id, ip=ip)
         return channel
 
     async def rotate_identity_secret(self, session: AsyncSession, principal: Principal, brand_id: int, *,

@@ -1,7 +1,7 @@
 """Translatable names of the values the console shows (statuses, priorities, channels, authors, roles)."""
 
 from croupier.kit.i18n import N_
-from croupier.models import AuthorType, ChannelType, Priority, Role, Status
+from croupier.models import AuthorType, ChannelType, DeliveryState, Priority, Role, Status
 
 status = {
     Status.open: N_("Open"),
@@ -34,6 +34,14 @@ author = {
     AuthorType.agent: N_("Agent"),
     AuthorType.assistant: N_("Assistant"),
     AuthorType.system: N_("System"),
+}
+
+delivery = {
+    DeliveryState.pending: N_("Sending…"),
+    DeliveryState.sent: N_("Sent"),
+    DeliveryState.delivered: N_("Delivered"),
+    DeliveryState.read: N_("Read"),
+    DeliveryState.failed: N_("Not delivered"),
 }
 
 role = {

@@ -7,9 +7,11 @@ from fastapi.responses import RedirectResponse
 
 from croupier.console import (
     auth_routes,
+    channel_admin_routes,
     conversation_routes,
     events_routes,
     inbox_routes,
+    message_routes,
     player_routes,
     preferences_routes,
     static_routes,
@@ -25,6 +27,6 @@ async def home() -> RedirectResponse:
     return RedirectResponse(HOME, status_code=303)
 
 
-for module in (auth_routes, inbox_routes, conversation_routes, player_routes, events_routes, preferences_routes,
-               static_routes):
+for module in (auth_routes, inbox_routes, conversation_routes, message_routes, player_routes, events_routes,
+               preferences_routes, channel_admin_routes, static_routes):
     router.include_router(module.router)

@@ -158,3 +158,11 @@ async def get_attachment(attachment_id: PathId, principal: Principal = Depends(a
     att = await conversation_service.attachment(session, principal, attachment_id)
     return FileResponse(files.path_of(att.storage_key), media_type=att.content_type, filename=att.filename,
                         headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.post("/messages/{message_id}/retry", response_model=MessageOut,
+             summary="Send a reply that failed to reach the player on a provider channel again")
+async def retry_message(message_id: PathId, request: Request, principal: Principal = Depends(api_principal),
+                        session: AsyncSession = Depends(session_dep)):
+    message = await conversation_service.retry_delivery(session, principal, message_id, ip=client_ip(request))
+    return (await _messages_out(session, [message]))[0]

@@ -155,6 +155,31 @@ class ConversationService:
                                    brand_id=conversation.brand_id, ip=ip, message_id=message.id)
         return message
 
+    async def retry_delivery(self, session: AsyncSession, principal: Principal, message_id: int, *,
+                             ip: str | None = None) -> Message:
+        """Send a failed reply on a provider channel again: pending, reason cleared, a new delivery job."""
+        principal.require("conversations:write")
+        message = await session.get(Message, message_id)
+        conversation = message and await repository.get(session, principal, message.conversation_id,
+                                                         for_update=True)
+        if message is None or conversation is None:
+            raise NotFound(N_("There is no message %(id)s."), id=message_id)
+        await session.refresh(message)  # read again under the conversation's lock: one retry per failure
+        channel = await session.get(Channel, conversation.channel_id)
+        if (message.author_type != AuthorType.agent or message.is_private or channel.type == ChannelType.webchat
+                or message.delivery_state != DeliveryState.failed):
+            raise BadRequest(N_("Only a reply that failed to reach the player can be sent again."),
+                             code="not_retryable")
+        message.delivery_state, message.failure_reason = DeliveryState.pending, None
+        enqueue(session, DELIVER_JOB, {"message_id": message.id})
+        publish_after_commit(session, LiveEvent(
+            type="message.updated", brand_id=conversation.brand_id, conversation_id=conversation.id,
+            data={"message_id": message.id, "delivery_state": DeliveryState.pending.value, "failure_reason": None}))
+        await audit_service.record(session, "conversation.delivery_retried", principal=principal,
+                                   target_type="conversation", target_id=conversation.id,
+                                   brand_id=conversation.brand_id, ip=ip, message_id=message.id)
+        return message
+
     async def update(self, session: AsyncSession, principal: Principal, conversation_id: int,
                      change: ConversationUpdate, *, ip: str | None = None) -> Conversation:
         principal.require("conversations:write")

@@ -40,9 +40,10 @@ def periodic_tasks() -> list[Periodic]:
 
 
 def job_handlers() -> dict[str, Handler]:
+    from croupier.channels.probe import HANDLERS as probe_jobs
     from croupier.channels.tasks import HANDLERS as channel_jobs
 
-    return {**channel_jobs}
+    return {**channel_jobs, **probe_jobs}
 
 
 class Runner:

@@ -12,7 +12,10 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import select
 
-from croupier.models import ApiToken, Role
+from croupier.brand.service import brand_service
+from croupier.conversation.service import conversation_service
+from croupier.kit.clock import utcnow
+from croupier.models import ApiToken, AuthorType, ChannelType, DeliveryState, Message, Role
 from croupier.player.service import player_service
 from tests.api.world import ACTORS, Side, World, build_world
 from tests.factories import PASSWORD, api_token, make_brand, make_user
@@ -126,6 +129,25 @@ async def get_agent(w: World, actor: str, side: Side) -> tuple[str, dict[str, An
     return f"/api/v1/users/{w.users['agent_a'].id}", {}
 
 
+async def retry_failed_reply(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
+    """A reply that failed on a Telegram channel of the side's brand, fresh for each caller."""
+    key = f"telegram-{side.brand.id}"
+    if key not in w.extra:
+        async with w.db.transaction() as s:
+            w.extra[key] = await brand_service.add_channel(s, None, side.brand.id, ChannelType.telegram, "Bot",
+                                                           {"bot_token": "1:x", "api_base": "http://127.0.0.1:9"})
+    async with w.db.transaction() as s:
+        identity = await player_service.resolve_identity(s, w.extra[key], f"tg-{actor}-{side.brand.id}")
+        received, _created = await conversation_service.receive(s, channel=w.extra[key], identity=identity,
+                                                                body="Where is my withdrawal?")
+        failed = Message(conversation_id=received.conversation_id, author_type=AuthorType.agent, body="Checking",
+                         is_private=False, delivery_state=DeliveryState.failed, failure_reason="HTTP 403",
+                         created_at=utcnow())
+        s.add(failed)
+        await s.flush()
+    return f"/api/v1/messages/{failed.id}/retry", {}
+
+
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/openapi.json"): Case(EVERYONE, get("/api/v1/openapi.json"), public=True),
     ("GET", "/api/v1/docs"): Case(EVERYONE, get("/api/v1/docs"), public=True),
@@ -158,6 +180,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/conversations/{conversation_id}/attachments"): Case(CREATE_IN_A, upload, brand_object=True),
     ("GET", "/api/v1/attachments/{attachment_id}"): Case(READ_A, get("/api/v1/attachments/{side.attachment_id}"),
                                                          brand_object=True),
+    ("POST", "/api/v1/messages/{message_id}/retry"): Case(WRITE_A, retry_failed_reply, brand_object=True),
     ("GET", "/api/v1/tokens"): Case(statuses(200, 200, 200, 200, 403), get("/api/v1/tokens"), only_own_tokens),
     ("POST", "/api/v1/tokens"): Case(statuses(201, 201, 201, 201, 403), send(
         "/api/v1/tokens", lambda w, actor, side: {"name": "ci", "scopes": ["conversations:read"]})),

@@ -4,7 +4,8 @@ Wire format (core.telegram.org/bots/api): the webhook is registered with `secret
 Telegram echoes in the `X-Telegram-Bot-Api-Secret-Token` header; each Update has a unique
 `update_id`; replies go to `POST {api}/bot{token}/sendMessage` and answer `{"ok": true, "result":
 {...}}` or `{"ok": false, "error_code": 429, "description": ..., "parameters": {"retry_after": n}}`.
-Channel config: `bot_token`, optional `api_base` (default https://api.telegram.org)."""
+Channel config: `bot_token_enc` (encrypted, see kit/crypto; a plain `bot_token` is accepted too),
+optional `api_base` (default https://api.telegram.org)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import httpx
 
 from croupier.channels.base import InboundAttachment, InboundMessage, OutboundResult, Parsed, SendError
 from croupier.errors import BadRequest, Unauthorized
-from croupier.kit import secrets
+from croupier.kit import crypto, secrets
 from croupier.kit.i18n import N_
 from croupier.models import Channel
 
@@ -24,8 +25,12 @@ UNSUPPORTED = "[{kind}]"  # shown to the agent for content we cannot show (stick
 KINDS = ("sticker", "voice", "video", "video_note", "audio", "location", "contact", "poll", "dice", "animation")
 
 
+def _token(channel: Channel) -> str:
+    return crypto.config_secret(channel.config, "bot_token")
+
+
 def _api(channel: Channel) -> str:
-    return f"{channel.config.get('api_base', DEFAULT_API).rstrip('/')}/bot{channel.config.get('bot_token', '')}"
+    return f"{channel.config.get('api_base', DEFAULT_API).rstrip('/')}/bot{_token(channel)}"
 
 
 class TelegramAdapter:
@@ -68,7 +73,7 @@ class TelegramAdapter:
         info = await self._call(client, f"{_api(channel)}/getFile", json={"file_id": ref})
         base = channel.config.get("api_base", DEFAULT_API).rstrip("/")
         try:
-            response = await client.get(f"{base}/file/bot{channel.config.get('bot_token', '')}/{info['file_path']}")
+            response = await client.get(f"{base}/file/bot{_token(channel)}/{info['file_path']}")
         except httpx.HTTPError as exc:
             raise SendError(f"network: {exc}", retryable=True) from exc
         if response.status_code != 200:

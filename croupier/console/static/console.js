@@ -232,6 +232,9 @@
     } else if (type === "conversation.updated") {
       refreshInbox(data.conversation_id);
       if (data.conversation_id === conversationId) refreshProperties();
+    } else if (type === "message.updated" && data.conversation_id === conversationId) {
+      const item = $(`#message-${Number(data.message_id)}`);  // delivery state: pending, sent, failed …
+      if (item) htmx.ajax("GET", `/console/messages/${Number(data.message_id)}`, { target: item, swap: "outerHTML" });
     } else if (type === "typing" && data.who === "player" && data.conversation_id === conversationId) {
       showPlayerTyping(Boolean(data.typing));
     }
@@ -254,7 +257,7 @@
       }
       connectedBefore = true;
     });
-    ["message.created", "conversation.updated", "typing"].forEach((type) => {
+    ["message.created", "message.updated", "conversation.updated", "typing"].forEach((type) => {
       source.addEventListener(type, (event) => onEvent(type, JSON.parse(event.data)));
     });
     source.addEventListener("error", () => {
