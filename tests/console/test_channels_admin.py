@@ -95,8 +95,8 @@ async def test_a_disabled_channels_webhook_answers_404_until_it_is_enabled(clien
     await client.post(f"{PAGE}/{found.id}/enable", data={"csrf_token": world["csrf"]})
     assert (await client.post(hook, content=UPDATE, headers=headers)).status_code == 200
     async with db.transaction() as s:
-        actions = list(await s.scalars(select(AuditEntry.action).where(AuditEntry.target_id == found.id,
-                                                                      AuditEntry.target_type == "channel")))
+        actions = list(await s.scalars(select(AuditEntry.action).where(
+            AuditEntry.target_id == str(found.id), AuditEntry.target_type == "channel").order_by(AuditEntry.id)))
     assert actions == ["channel.created", "channel.disabled", "channel.enabled"]
 
 
