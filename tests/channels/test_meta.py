@@ -11,13 +11,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from croupier.brand.service import brand_service
+from croupier.channels.meta.adapter import MetaMessagingAdapter
 from croupier.conversation.service import conversation_service
+from croupier.errors import BadRequest
 from croupier.kit.clock import utcnow
 from croupier.models import (
     Attachment,
+    Channel,
     ChannelType,
     Conversation,
     DeliveryState,
@@ -261,3 +266,38 @@ def test_fixtures_are_messenger_platform_webhooks():
     for path in FIXTURES.glob("*.json"):
         payload = json.loads(path.read_text())
         assert payload["object"] in ("page", "instagram") and payload["entry"][0]["messaging"], path
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    max_leaves=12)
+KEYS = st.sampled_from(["sender", "recipient", "id", "message", "mid", "text", "attachments", "type", "payload",
+                        "url", "is_echo", "delivery", "mids", "read", "messaging"])
+SHAPED = st.recursive(JSON, lambda inner: st.dictionaries(KEYS, inner, max_size=5) | st.lists(inner, max_size=3),
+                      max_leaves=30)
+
+
+def _payload(events) -> dict:
+    return {"object": "page", "entry": [{"id": "1", "messaging": events}]}
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.one_of(SHAPED.map(_payload), st.lists(SHAPED, max_size=3).map(_payload),
+                 st.dictionaries(st.sampled_from(["object", "entry"]), SHAPED)))
+@example(json.loads(fixture("text")))
+@example(json.loads(fixture("image")))
+@example(_payload([{"sender": {"id": 5}, "message": {"mid": "m", "attachments": [{"type": "image", "payload": 1}]}}]))
+@example(_payload([{"delivery": {"mids": [None, "m_1"]}, "read": {"mid": 3}}]))
+def test_the_parser_takes_any_json_without_crashing(payload):
+    adapter, channel = MetaMessagingAdapter(), Channel(secret="s", config={})
+    try:
+        external_id = adapter.external_id(payload)
+        parsed = adapter.parse(channel, payload)
+    except BadRequest:
+        return
+    assert isinstance(external_id, str) and external_id
+    for message in parsed.messages:
+        assert all(isinstance(v, str) and v for v in (message.sender_id, message.external_id))
+        assert isinstance(message.text, str) and (message.text or message.attachments)
+    for update in parsed.updates:
+        assert isinstance(update.external_id, str) and update.state in DeliveryState

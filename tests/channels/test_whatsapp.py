@@ -11,13 +11,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from croupier.brand.service import brand_service
+from croupier.channels.whatsapp.adapter import WhatsAppAdapter
 from croupier.conversation.service import conversation_service
+from croupier.errors import BadRequest
 from croupier.kit.clock import utcnow
 from croupier.models import (
     Attachment,
+    Channel,
     ChannelType,
     Conversation,
     DeliveryState,
@@ -265,3 +270,39 @@ def test_fixtures_are_whatsapp_business_account_webhooks():
     for path in FIXTURES.glob("*.json"):
         payload = json.loads(path.read_text())
         assert payload["object"] == "whatsapp_business_account" and payload["entry"][0]["changes"], path
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    max_leaves=12)
+KEYS = st.sampled_from(["id", "from", "type", "text", "body", "image", "document", "caption", "filename", "status",
+                        "errors", "code", "error_data", "details", "wa_id", "profile", "name", "messages",
+                        "statuses", "contacts", "value", "changes"])
+SHAPED = st.recursive(JSON, lambda inner: st.dictionaries(KEYS, inner, max_size=5) | st.lists(inner, max_size=3),
+                      max_leaves=30)
+
+
+def _payload(value) -> dict:
+    return {"object": "whatsapp_business_account", "entry": [{"changes": [{"value": value}]}]}
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.one_of(SHAPED.map(_payload), st.dictionaries(st.sampled_from(["object", "entry"]), SHAPED)))
+@example(json.loads(fixture("text")))
+@example(json.loads(fixture("status_failed")))
+@example(json.loads(fixture("document")))
+@example(_payload({"messages": [{"from": "1", "id": "w", "type": "image", "image": {"id": 5}}]}))
+@example(_payload({"statuses": [{"id": "w", "status": "failed", "errors": [{"error_data": "x"}]}]}))
+def test_the_parser_takes_any_json_without_crashing(payload):
+    adapter, channel = WhatsAppAdapter(), Channel(secret="s", config={})
+    try:
+        external_id = adapter.external_id(payload)
+        parsed = adapter.parse(channel, payload)
+    except BadRequest:
+        return
+    assert isinstance(external_id, str) and external_id
+    for message in parsed.messages:
+        assert all(isinstance(v, str) and v for v in (message.sender_id, message.external_id))
+        assert isinstance(message.text, str) and (message.text or message.attachments)
+    for update in parsed.updates:
+        assert isinstance(update.external_id, str) and update.state in DeliveryState

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from typing import Any
 
 import httpx
-import orjson
 
 from croupier.channels.base import SendError
 from croupier.errors import BadRequest, Forbidden, Unauthorized
@@ -45,7 +45,8 @@ def handshake(channel: Channel, query: dict[str, str]) -> str:
 
 def body_digest(payload: dict[str, Any]) -> str:
     """A stable id for deliveries that carry no message id (status callbacks): Meta retries the same body."""
-    return "sha256:" + hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def entries(payload: dict[str, Any], expected: tuple[str, ...]) -> list[dict[str, Any]]:
