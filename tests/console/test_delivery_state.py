@@ -4,15 +4,21 @@ once, only by staff of its brand, against a local server speaking the Telegram B
 
 from __future__ import annotations
 
+import asyncio
+
+import httpx
 import pytest
 from sqlalchemy import func, select
 
 from croupier.brand.service import brand_service
+from croupier.console.rendering import HERE
 from croupier.models import AuditEntry, DeliveryState, Job, Message, Role
 from croupier.worker.runner import Runner
 from tests.channels.telegram_peer import bot_api
 from tests.console.flows import HTMX, conversation_from
+from tests.console.test_events import next_event
 from tests.factories import api_token, console_session, make_brand, make_user, principal_of
+from tests.servers import CroupierProcess
 
 BLOCKED = (403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
 
@@ -137,8 +143,24 @@ async def test_the_rest_api_retries_too(client, db, world, peer):
     assert len(peer.sent) == 1
 
 
-def test_the_live_view_follows_delivery_updates():
-    from croupier.console.rendering import HERE
-
+async def test_a_retry_reaches_the_live_stream_as_message_updated(client, settings_env, db, world, peer):
+    """Read from a real server process: the console's stream carries the new delivery state, which the
+    page's script turns into a fetch of the message's fragment."""
+    message_id = await failed_reply(client, db, world, peer)
+    process = CroupierProcess(settings_env).start()
+    try:
+        async with httpx.AsyncClient(base_url=process.url, timeout=20) as http:
+            csrf = await console_session(http, db, world["agent"])
+            async with http.stream("GET", "/console/events") as stream:
+                lines = stream.aiter_lines()
+                await asyncio.wait_for(next_event(lines, "ready"), 10)
+                r = await http.post(f"/console/messages/{message_id}/retry", data={"csrf_token": csrf},
+                                    headers=HTMX)
+                assert r.status_code == 200, r.text
+                data = await asyncio.wait_for(next_event(lines, "message.updated"), 10)
+    finally:
+        process.stop()
+    assert data == {"conversation_id": world["id"], "brand_id": data["brand_id"], "message_id": message_id,
+                    "delivery_state": "pending", "failure_reason": None}
     script = (HERE / "static" / "console.js").read_text()
-    assert '"message.updated"' in script and "/console/messages/" in script
+    assert '"message.updated"' in script and "`/console/messages/${" in script
