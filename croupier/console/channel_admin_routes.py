@@ -39,6 +39,11 @@ def webhook_url(key: str) -> str:
     return f"{get_settings().base_url.rstrip('/')}/channels/{key}/webhook"
 
 
+def _tails(config: dict[str, Any]) -> list[str]:
+    """The last characters of each encrypted secret in a channel's config (never the secret itself)."""
+    return [str(v) for k, v in sorted(config.items()) if k.endswith("_last4") and v]
+
+
 def _text(form: Any, name: str) -> str:
     value = form.get(name)
     return value if isinstance(value, str) else ""
@@ -58,8 +63,8 @@ async def page(request: Request, staff: Staff = Depends(admin),
     brands = await brand_service.list(session, staff.principal)
     channels = await brand_service.channels(session, staff.principal, [b.id for b in brands])
     tests = await probe.latest_tests(session, [c.id for c in channels])
-    rows = [{"channel": c, "webhook": webhook_url(c.key), "token_tail": c.config.get("bot_token_last4") or "",
-             "test": tests.get(c.id)} for c in channels]
+    rows = [{"channel": c, "webhook": webhook_url(c.key), "secret_tails": _tails(c.config), "test": tests.get(c.id)}
+            for c in channels]
     return render(request, "admin/channels.html", brands=brands,
                   rows_by_brand={b.id: [r for r in rows if r["channel"].brand_id == b.id] for b in brands},
                   added=request.query_params.get("added"), tested=request.query_params.get("tested"))

@@ -73,7 +73,7 @@ async def test_a_new_bot_token_is_stored_encrypted_and_shown_only_by_its_last_ch
     assert "bot_token" not in found.config and crypto.decrypt(found.config["bot_token_enc"]) == TOKEN
     assert entry.actor_user_id == world["admin"].id and TOKEN not in str(entry.details)
     page = await client.get(PAGE)
-    assert "Bot token ending in 9f3Q" in page.text and TOKEN not in page.text and TOKEN[:-4] not in page.text
+    assert "Token ending in 9f3Q" in page.text and TOKEN not in page.text and TOKEN[:-4] not in page.text
 
 
 async def test_an_empty_token_is_refused(client, world):
