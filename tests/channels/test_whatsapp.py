@@ -19,6 +19,7 @@ from croupier.brand.service import brand_service
 from croupier.channels.whatsapp.adapter import WhatsAppAdapter
 from croupier.conversation.service import conversation_service
 from croupier.errors import BadRequest
+from croupier.kit import crypto
 from croupier.kit.clock import utcnow
 from croupier.models import (
     Attachment,
@@ -62,8 +63,8 @@ async def whatsapp(db, peer):
     brand, _webchat = await make_brand(db)
     async with db.transaction() as s:
         channel = await brand_service.add_channel(s, None, brand.id, ChannelType.whatsapp, "WhatsApp", {
-            "phone_number_id": PHONE_NUMBER_ID, "access_token": peer.token, "verify_token": VERIFY_TOKEN,
-            "api_base": peer.url})
+            "phone_number_id": PHONE_NUMBER_ID, **crypto.sealed("access_token", peer.token),
+            **crypto.sealed("verify_token", VERIFY_TOKEN), "api_base": peer.url})  # secrets encrypted at rest
         channel.secret = APP_SECRET
     return brand, channel
 
@@ -99,6 +100,15 @@ class TestHandshake:
         _brand, channel = whatsapp
         r = await client.get(f"/channels/{channel.key}/webhook", params=params)
         assert r.status_code == 403 and r.json()["error"]["code"] == "verify_token_mismatch"
+
+    async def test_a_token_sealed_under_another_key_is_refused_not_a_500(self, client, db, whatsapp):
+        _brand, channel = whatsapp
+        async with db.transaction() as s:
+            found = await s.get(Channel, channel.id)
+            found.config = {**found.config, "verify_token_enc": "gAAAAABnot-a-token"}
+        r = await client.get(f"/channels/{channel.key}/webhook", params={
+            "hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "1"})
+        assert r.status_code == 403
 
 
 class TestInbound:

@@ -3,7 +3,8 @@
 `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body keyed with the app secret>` header on every
 POST, and Graph API calls answering `{"error": {"message", "code", "error_subcode", …}}` on failure.
 
-The app secret is the channel's `secret`; `verify_token`, access tokens, optional `api_base` (default
+The app secret is the channel's `secret`; `verify_token`, access tokens (plain, or encrypted at rest
+under `<name>_enc` as kit/crypto seals them), optional `api_base` (default
 https://graph.facebook.com) and `api_version` (default v21.0) live in its config."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import httpx
 
 from croupier.channels.base import SendError
 from croupier.errors import BadRequest, Forbidden, Unauthorized
-from croupier.kit import secrets
+from croupier.kit import crypto, secrets
 from croupier.kit.i18n import N_
 from croupier.models import Channel
 
@@ -36,9 +37,9 @@ def verify_signature(channel: Channel, headers: dict[str, str], body: bytes) -> 
 
 
 def handshake(channel: Channel, query: dict[str, str]) -> str:
-    token = channel.config.get("verify_token")
-    if (query.get("hub.mode") != "subscribe" or not isinstance(token, str) or not token
-            or not secrets.equal(query.get("hub.verify_token", ""), token)):
+    expected = token(channel, "verify_token")
+    if (query.get("hub.mode") != "subscribe" or not expected
+            or not secrets.equal(query.get("hub.verify_token", ""), expected)):
         raise Forbidden(N_("The verification token is wrong."), code="verify_token_mismatch")
     return query.get("hub.challenge", "")
 
@@ -61,8 +62,12 @@ def api(channel: Channel) -> str:
 
 
 def token(channel: Channel, name: str = "access_token") -> str:
-    value = channel.config.get(name)
-    return value if isinstance(value, str) else ""
+    """A secret of the channel's config: encrypted at rest (`{name}_enc`, see kit/crypto) or plain; empty when
+    it was sealed under another installation's key (Meta then refuses the call, the handshake gets a 403)."""
+    try:
+        return crypto.config_secret(channel.config, name)
+    except ValueError:
+        return ""
 
 
 async def call(client: httpx.AsyncClient, method: str, url: str, bearer: str, json: dict[str, Any] | None = None
