@@ -4,6 +4,7 @@ retried on 429/5xx, and never sent outside the 24-hour customer-service window."
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -21,6 +22,7 @@ from croupier.conversation.service import conversation_service
 from croupier.errors import BadRequest
 from croupier.kit import crypto
 from croupier.kit.clock import utcnow
+from croupier.live import get_hub
 from croupier.models import (
     Attachment,
     Channel,
@@ -231,8 +233,12 @@ class TestOutbound:
         _brand, channel = whatsapp
         mid = await self._sent(client, db, whatsapp)
         await post(client, channel, fixture("status_failed"))
-        await run(db)
+        async with get_hub().subscribe(lambda e: e.type == "message.updated") as sub:
+            await run(db)
+            event = await asyncio.wait_for(sub.queue.get(), 2)
         message = await self._message(db, mid)
+        assert event.data["message_id"] == mid and event.data["delivery_state"] == "failed"
+        assert event.data["failure_reason"] == message.failure_reason
         assert message.delivery_state == DeliveryState.failed
         assert "24 hours" in message.failure_reason and "131047" in message.failure_reason
 
