@@ -4,6 +4,7 @@ are pure (no I/O); `send` and `fetch` talk to the provider."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 import httpx
@@ -28,6 +29,7 @@ class InboundMessage:
     sender_name: str | None = None
     locale: str | None = None
     attachments: tuple[InboundAttachment, ...] = ()
+    player_external_id: str | None = None  # the operator's own player id, when the provider is the operator
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,18 @@ class Parsed:
 @dataclass(frozen=True)
 class OutboundResult:
     external_id: str | None
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """A stored agent reply, for adapters whose provider needs more than recipient and text (see `SendsMessages`)."""
+
+    id: int
+    conversation_id: int
+    recipient: str
+    text: str
+    created_at: datetime
+    last_player_message_at: datetime | None = None  # for providers' customer-service windows (WhatsApp)
 
 
 class SendError(Exception):
@@ -73,6 +87,14 @@ class ChannelAdapter(Protocol):
 
     async def fetch(self, channel: Channel, ref: str, client: httpx.AsyncClient) -> bytes:
         """Download an inbound attachment."""
+
+
+class SendsMessages(Protocol):
+    """Optional: adapters that have it are given the whole stored message (id for an idempotency key …)."""
+
+    async def send_message(self, channel: Channel, message: OutboundMessage, client: httpx.AsyncClient
+                           ) -> OutboundResult:
+        """Deliver the stored `message`; raise SendError on failure."""
 
 
 class Handshakes(Protocol):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from croupier.channels.api.adapter import ApiAdapter
 from croupier.channels.base import ChannelAdapter
 from croupier.channels.meta.adapter import MetaMessagingAdapter
 from croupier.channels.telegram.adapter import TelegramAdapter
+from croupier.channels.voice.adapter import VoiceAdapter
 from croupier.channels.whatsapp.adapter import WhatsAppAdapter
 from croupier.models import ChannelType
 
@@ -13,4 +15,6 @@ ADAPTERS: dict[ChannelType, ChannelAdapter] = {
     ChannelType.whatsapp: WhatsAppAdapter(),
     ChannelType.messenger: MetaMessagingAdapter(),
     ChannelType.instagram: MetaMessagingAdapter(),
+    ChannelType.api: ApiAdapter(),
+    ChannelType.phone: VoiceAdapter(),
 }

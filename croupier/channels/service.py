@@ -15,6 +15,7 @@ from croupier.channels.base import (
     ChannelAdapter,
     DeliveryUpdate,
     InboundMessage,
+    OutboundMessage,
     SendError,
 )
 from croupier.channels.registry import ADAPTERS
@@ -29,6 +30,7 @@ from croupier.kit.i18n import N_
 from croupier.live import LiveEvent, publish_after_commit
 from croupier.models import (
     AuthorType,
+    Brand,
     Channel,
     Conversation,
     DeliveryState,
@@ -107,7 +109,12 @@ class ChannelService:
                 return
             channel = await session.get(Channel, event.channel_id)
             adapter = adapter_for(channel)
-            parsed = adapter.parse(channel, event.payload)
+            brand_locale = await session.scalar(select(Brand.default_locale).where(Brand.id == channel.brand_id))
+            token = i18n.current_locale.set(brand_locale or i18n.SOURCE_LOCALE)  # adapters' own wording
+            try:
+                parsed = adapter.parse(channel, event.payload)
+            finally:
+                i18n.current_locale.reset(token)
         files = [await self._fetch_all(adapter, channel, m) for m in parsed.messages]  # network, no transaction
         async with db.transaction() as session:
             event = await session.get(InboundEvent, event_id)
@@ -116,7 +123,8 @@ class ChannelService:
             for message, (stored, notes) in zip(parsed.messages, files, strict=True):
                 locale = i18n.normalize(message.locale)
                 identity = await player_service.resolve_identity(session, channel, message.sender_id,
-                                                                 display_name=message.sender_name, locale=locale)
+                                                                 display_name=message.sender_name, locale=locale,
+                                                                 player_external_id=message.player_external_id)
                 body = "\n".join([message.text, *notes]).strip()
                 await conversation_service.receive(session, channel=channel, identity=identity, body=body,
                                                    files=tuple(stored), language=locale,
@@ -179,11 +187,17 @@ class ChannelService:
                 .where(Message.id == message_id))).first()
             if row is None or row[0].delivery_state != DeliveryState.pending:
                 return  # already sent (a retried job after a crash) or withdrawn: never send twice
-            message, _conversation, channel, identity = row
-            text, recipient = message.body, identity.external_id
+            message, conversation, channel, identity = row
+            outbound = OutboundMessage(id=message.id, conversation_id=message.conversation_id,
+                                       recipient=identity.external_id, text=message.body, created_at=message.created_at,
+                                       last_player_message_at=conversation.last_player_message_at)
         adapter = adapter_for(channel)
+        send_message = getattr(adapter, "send_message", None)  # base.SendsMessages
         try:
-            result = await adapter.send(channel, recipient, text, self.client)
+            if send_message is not None:
+                result = await send_message(channel, outbound, self.client)
+            else:
+                result = await adapter.send(channel, outbound.recipient, outbound.text, self.client)
         except SendError as exc:
             if exc.retryable:
                 await self._set_state(db, message_id, DeliveryState.pending, exc.reason)

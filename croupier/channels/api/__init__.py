@@ -1,0 +1,1 @@
+"""The generic API channel: the operator's own systems as the provider."""

@@ -1,0 +1,1 @@
+"""The phone channel: a voice provider's call events as player messages."""

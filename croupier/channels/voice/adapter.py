@@ -1,0 +1,105 @@
+"""The phone channel: a voice provider's call events, posted to `POST /channels/{key}/webhook` and
+signed like the API channel (`X-Croupier-Timestamp`, `X-Croupier-Signature`, see api/signing.py).
+
+Event format (JSON): `{"id": "<unique event id>", "type": "missed_call" | "voicemail" | "call_completed",
+"from": "+48 601 234 567", "to": "+48 22 100 20 30", "duration_s": 42, "recording_url": "https://…",
+"transcript": "…", "at": "2026-11-22T05:00:00Z"}`. `from` must be a valid number in international
+format; it is normalised to E.164 and is the caller's identity. Each event adds a worded message (in the
+brand's default language) to the caller's conversation, opening or reopening it. Agents cannot reply
+on this channel: they call back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import phonenumbers
+
+from croupier.channels.api import signing
+from croupier.channels.base import InboundMessage, OutboundResult, Parsed, SendError
+from croupier.errors import BadRequest
+from croupier.kit.i18n import N_, gettext
+from croupier.models import Channel
+
+MISSED_CALL = N_("Missed call from %(number)s")
+VOICEMAIL = N_("Voicemail (%(duration)s)")
+CALL_COMPLETED = N_("Call completed (%(duration)s)")
+RECORDING = N_("recording: %(url)s")
+TYPES = ("missed_call", "voicemail", "call_completed")
+NO_REPLY = "replies to a phone caller must be made by phone"
+
+
+def e164(number: Any) -> str:
+    """The number in E.164 (+48601234567); BadRequest unless it is a valid international number."""
+    if not isinstance(number, str) or not number.strip():
+        raise BadRequest(N_("The event needs \"from\": the caller's number in international format."),
+                         code="invalid_phone_number")
+    try:
+        parsed = phonenumbers.parse(number.strip(), None)
+    except phonenumbers.NumberParseException as exc:
+        raise BadRequest(N_("The caller's number %(number)s is not a phone number in international format "
+                            "(+ and country code)."), code="invalid_phone_number", number=number[:40]) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise BadRequest(N_("The caller's number %(number)s is not a valid phone number."),
+                         code="invalid_phone_number", number=number[:40])
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def readable(number: str) -> str:
+    """+48601234567 -> '+48 601 234 567'."""
+    return phonenumbers.format_number(phonenumbers.parse(number, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def duration(seconds: int) -> str:
+    """42 -> '0:42', 3725 -> '1:02:05'."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _text(field: Any) -> str:
+    return field.strip() if isinstance(field, str) else ""
+
+
+class VoiceAdapter:
+    def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
+        signing.verify(channel.secret, headers, body)
+
+    def external_id(self, payload: dict[str, Any]) -> str:
+        """The event id, once the event is known to be usable (a bad one is a 400, nothing stored)."""
+        event_id = payload.get("id")
+        if isinstance(event_id, bool) or not isinstance(event_id, str | int) or not str(event_id).strip():
+            raise BadRequest(N_("The event needs an \"id\": the provider's unique id of this event."),
+                             code="malformed_event")
+        if payload.get("type") not in TYPES:
+            raise BadRequest(N_("The event's \"type\" must be missed_call, voicemail or call_completed."),
+                             code="malformed_event")
+        seconds = payload.get("duration_s")
+        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0):
+            raise BadRequest(N_("\"duration_s\" must be a number of seconds."), code="malformed_event")
+        for key in ("recording_url", "transcript"):
+            if payload.get(key) is not None and not isinstance(payload[key], str):
+                raise BadRequest(N_("\"recording_url\" and \"transcript\" must be strings."), code="malformed_event")
+        e164(payload.get("from"))
+        return str(event_id).strip()
+
+    def parse(self, channel: Channel, payload: dict[str, Any]) -> Parsed:
+        """One worded message in the current locale (the channel service sets the brand's default)."""
+        number = e164(payload["from"])
+        if payload["type"] == "missed_call":
+            text = gettext(MISSED_CALL) % {"number": readable(number)}
+        else:
+            label = VOICEMAIL if payload["type"] == "voicemail" else CALL_COMPLETED
+            text = gettext(label) % {"duration": duration(int(payload.get("duration_s") or 0))}
+            if transcript := _text(payload.get("transcript")):
+                text = f"{text}: {transcript}"
+            if url := _text(payload.get("recording_url")):
+                text = f"{text} — {gettext(RECORDING) % {'url': url}}"
+        return Parsed([InboundMessage(sender_id=number, external_id=str(payload["id"]).strip(), text=text,
+                                      sender_name=readable(number))])
+
+    async def send(self, channel: Channel, recipient: str, text: str, client: httpx.AsyncClient) -> OutboundResult:
+        raise SendError(NO_REPLY, retryable=False)
+
+    async def fetch(self, channel: Channel, ref: str, client: httpx.AsyncClient) -> bytes:
+        raise SendError("phone events carry no attachments; the recording stays at the provider", retryable=False)
