@@ -141,7 +141,7 @@ def run_backend(url: str, data_dir: Path, redis_url: str) -> dict[str, object]:
 
 
 def main() -> None:
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), round(os.getloadavg()[0], 2)
     out: dict[str, object] = {"bench": "ingest", "conversations": CONVERSATIONS, "workers": WORKERS,
                               "loads": {f"c{c}": {"max_messages": t, "max_seconds": s} for c, (t, s) in LOADS.items()},
                               "postgres_settings": processes.PG_SETTINGS, "sqlite": None, "postgres": None}
@@ -152,6 +152,7 @@ def main() -> None:
         with processes.postgres() as pg:
             out["postgres"] = run_backend(create_database(pg, "croupier_bench"), root / "postgres", redis_url)
     out["total_seconds"] = round(time.perf_counter() - started, 1)
+    out["load_average_1m_before_after"] = [load_before, round(os.getloadavg()[0], 2)]  # others on the box?
     print(json.dumps(out, separators=(",", ":")))
 
 

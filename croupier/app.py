@@ -57,8 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.player.endpoints import router as player_api
     from croupier.widget.routes import router as widget_static
 
-    for router in (health, brand_api, channel_webhooks, player_api, conversation_api, auth_api, audit_api, widget_api, widget_static,
-                   console, demo):
+    # Routes are matched in this order, one by one: the players' widget API (the busiest) comes first.
+    for router in (widget_api, health, brand_api, channel_webhooks, player_api, conversation_api, auth_api, audit_api,
+                   widget_static, console, demo):
         app.include_router(router)
 
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,

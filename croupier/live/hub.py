@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -29,7 +29,7 @@ class LiveEvent:
     data: dict[str, Any] = field(default_factory=dict)
 
     def encode(self) -> bytes:
-        return orjson.dumps(asdict(self))
+        return orjson.dumps(self)  # orjson serializes dataclasses itself, ~50x faster than asdict()
 
     @classmethod
     def decode(cls, raw: bytes | str) -> LiveEvent:

@@ -249,6 +249,17 @@ class TestOutbound:
         async with db.transaction() as s:
             assert (await s.scalar(select(InboundEvent))).state == InboundState.handled
 
+    async def test_outside_the_24_hour_window_nothing_is_sent(self, client, db, whatsapp, peer):
+        principal, cid = await self._conversation_with_agent(client, db, whatsapp)
+        async with db.transaction() as s:
+            (await s.get(Conversation, cid)).last_player_message_at = utcnow() - timedelta(hours=24, minutes=1)
+        mid = await self._reply(db, principal, cid)
+        await run(db)
+        message = await self._message(db, mid)
+        assert message.delivery_state == DeliveryState.failed
+        assert message.failure_reason == "outside the 24-hour window: only approved templates may be sent"
+        assert peer.requests == [] and peer.sent == []
+
     @pytest.mark.parametrize("status,error,headers", [
         (429, {"error": {"message": "Too many requests", "code": 80007}}, {"Retry-After": "7"}),
         (503, {"error": {"message": "Service temporarily unavailable", "code": 2}}, {}),

@@ -13,7 +13,7 @@ window); later ones are failed here, without calling Meta. Channel config: `phon
 from __future__ import annotations
 
 from datetime import UTC, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
@@ -21,6 +21,7 @@ from croupier.channels.base import (
     DeliveryUpdate,
     InboundAttachment,
     InboundMessage,
+    OutboundMessage,
     OutboundResult,
     Parsed,
     SendError,
@@ -28,9 +29,6 @@ from croupier.channels.base import (
 from croupier.channels.meta import graph
 from croupier.kit.clock import utcnow
 from croupier.models import Channel, DeliveryState
-
-if TYPE_CHECKING:
-    from croupier.channels.base import OutboundMessage
 
 OBJECTS = ("whatsapp_business_account",)
 WINDOW = timedelta(hours=24)
