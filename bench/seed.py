@@ -3,6 +3,7 @@ conversations with one player message each, inserted in bulk (INSERT ... SELECT)
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -47,11 +48,15 @@ async def seed(settings: Settings, conversations: int) -> Seeded:
             principal = await auth_service.principal_for(session, user)
             _token, plaintext = await token_service.create(session, principal, "bench", ["conversations:read"])
         await _bulk_conversations(db, brand.id, channel.id, conversations)
-        async with db.engine.connect() as conn:
+        async with db.engine.connect() as conn:  # statistics, and the bulk load written out before measuring
             await conn.execute(text("ANALYZE"))
             await conn.commit()
+            if not db.sqlite:
+                await conn.execute(text("CHECKPOINT"))
+                await conn.commit()
     finally:
         await db.dispose()
+    os.sync()  # (SQLite folds its write-ahead log into the file when its last connection closes)
     return Seeded(channel.key, f"{SESSION_COOKIE}={cookie}", plaintext)
 
 
