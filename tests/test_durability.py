@@ -158,10 +158,10 @@ class TestSigkillWhileChatting:
         players = [Player(f"p{i}") for i in range(CLIENTS)]
 
         server = await asyncio.to_thread(CroupierProcess(env, workers=2).start)
-        async with httpx.AsyncClient(base_url=server.url) as http:
-            for p in players:
-                p.token = await widget_session(http, channel)
         try:
+            async with httpx.AsyncClient(base_url=server.url) as http:
+                for p in players:
+                    p.token = await widget_session(http, channel)
             for _ in range(ROUNDS):
                 await _round(server, players, rng)
                 server = await asyncio.to_thread(CroupierProcess(env, workers=2).start)
