@@ -4,20 +4,17 @@ Platform's Send API), on 127.0.0.1, for the tests."""
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.channels.telegram_peer import PNG
-from tests.servers import free_port
+from tests.servers import serve_asgi
 
 VERSION = "v21.0"
 PHONE_NUMBER_ID = "106540352242922"
@@ -90,15 +87,6 @@ class GraphApi:
 @contextlib.contextmanager
 def graph_api(token: str = "EAAG-test-token") -> Iterator[GraphApi]:
     api = GraphApi(token)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(api.app(), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    api.url = f"http://127.0.0.1:{port}"
-    try:
+    with serve_asgi(api.app()) as base:
+        api.url = base
         yield api
-    finally:
-        server.should_exit = True
-        thread.join(10)

@@ -8,19 +8,17 @@ import contextlib
 import hashlib
 import hmac
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.servers import free_port
+from tests.servers import serve_asgi
 
 
 @dataclass
@@ -66,15 +64,6 @@ class Operator:
 @contextlib.contextmanager
 def operator(secret: str = "") -> Iterator[Operator]:
     peer = Operator(secret)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(peer.app(), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    peer.url = f"http://127.0.0.1:{port}/croupier/callback"
-    try:
+    with serve_asgi(peer.app()) as base:
+        peer.url = f"{base}/croupier/callback"
         yield peer
-    finally:
-        server.should_exit = True
-        thread.join(10)

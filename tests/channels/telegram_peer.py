@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.servers import free_port
+from tests.servers import serve_asgi
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
@@ -61,15 +58,6 @@ class BotApi:
 @contextlib.contextmanager
 def bot_api(token: str = "123456:TEST-token") -> Iterator[BotApi]:
     api = BotApi(token)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(api.app(), host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
-    api.url = f"http://127.0.0.1:{port}"
-    try:
+    with serve_asgi(api.app()) as base:
+        api.url = base
         yield api
-    finally:
-        server.should_exit = True
-        thread.join(10)
