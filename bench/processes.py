@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import subprocess
-import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
-from tests.servers import PG_BIN, _as_postgres, free_port
+from tests.servers import postgres_cluster
 
 # Durable: fsync, synchronous_commit and full_page_writes stay ON (the defaults). Tuned for a 2-core box
 # with a few GB of RAM to spare: bigger shared buffers and WAL buffers, checkpoints spread out so a
@@ -31,25 +27,9 @@ PG_SETTINGS = {
 }
 
 
-@contextlib.contextmanager
-def postgres() -> Iterator[str]:
-    """initdb + start on a free loopback port; yields the server's base URL (no database part)."""
-    root = Path(tempfile.mkdtemp(prefix="croupier-bench-pg-"))
-    data, port = root / "data", free_port()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "croupier", "--auth=trust",
-                                 "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
-    opts = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} " + " ".join(
-        f"-c {k}={v}" for k, v in PG_SETTINGS.items())
-    subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"),
-                                 "-w", "start"]), check=True, capture_output=True)
-    try:
-        yield f"postgresql+asyncpg://croupier@127.0.0.1:{port}"
-    finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+def postgres() -> contextlib.AbstractContextManager[str]:
+    """A throwaway cluster with the durable, tuned settings above."""
+    return postgres_cluster(PG_SETTINGS, prefix="croupier-bench-pg-")
 
 
 def _group_rss_kb(pgid: int) -> int:

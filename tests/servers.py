@@ -30,23 +30,27 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
 
+# The test suite's cluster trades durability for speed; the benchmark passes durable settings instead.
+TEST_PG_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "300"}
+
+
 @contextlib.contextmanager
-def postgres_cluster() -> Iterator[str]:
+def postgres_cluster(settings: dict[str, str] | None = None, prefix: str = "croupier-pg-") -> Iterator[str]:
     """initdb + pg_ctl start on a free loopback port; yields the server's base URL (no database part)."""
-    root = Path(tempfile.mkdtemp(prefix="croupier-pg-"))
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     data, port = root / "data", free_port()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(data), "-U", "croupier", "--auth=trust",
                                  "-E", "UTF8", "--locale=C.UTF-8"]), check=True, capture_output=True)
-    opts = (f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
+    opts = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} " + " ".join(
+        f"-c {k}={v}" for k, v in (TEST_PG_SETTINGS if settings is None else settings).items())
     subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"),
                                  "-w", "start"]), check=True, capture_output=True)
     try:
         yield f"postgresql+asyncpg://croupier@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
                        capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
 

@@ -4,11 +4,8 @@ retried on 429/5xx with Retry-After, never delivered twice for one message."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,6 @@ from sqlalchemy import func, select
 
 from croupier.brand.service import brand_service
 from croupier.channels.base import DELIVER_JOB
-from croupier.conversation.service import conversation_service
 from croupier.kit.clock import utcnow
 from croupier.models import (
     ChannelType,
@@ -33,6 +29,7 @@ from croupier.models import (
 from croupier.worker.queue import enqueue
 from croupier.worker.runner import Runner
 from tests.channels.operator_peer import operator
+from tests.channels.pipeline import count, croupier_signed, make_due, reply, stored_message
 from tests.factories import make_brand, make_user, principal_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "api"
@@ -40,13 +37,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "api"
 
 def fixture(name: str) -> bytes:
     return (FIXTURES / f"{name}.json").read_bytes()
-
-
-def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-    """What the operator's code does: HMAC-SHA256 of "{timestamp}.{body}" with the channel secret."""
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    mac = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return {"X-Croupier-Timestamp": ts, "X-Croupier-Signature": f"sha256={mac}", "Content-Type": "application/json"}
 
 
 @pytest.fixture
@@ -67,12 +57,7 @@ async def api(db, peer):
 
 async def post(client, channel, body: bytes, headers: dict[str, str] | None = None):
     return await client.post(f"/channels/{channel.key}/webhook", content=body,
-                             headers=sign(channel.secret, body) if headers is None else headers)
-
-
-async def count(db, model) -> int:
-    async with db.transaction() as s:
-        return await s.scalar(select(func.count()).select_from(model))
+                             headers=croupier_signed(channel.secret, body) if headers is None else headers)
 
 
 class TestInbound:
@@ -111,13 +96,13 @@ class TestInbound:
 
     async def test_a_wrong_signature_is_refused_and_nothing_is_stored(self, client, db, api):
         _brand, channel = api
-        r = await post(client, channel, fixture("message"), headers=sign("not-the-secret", fixture("message")))
+        r = await post(client, channel, fixture("message"), headers=croupier_signed("not-the-secret", fixture("message")))
         assert r.status_code == 401 and r.json()["error"]["code"] == "webhook_unverified"
         assert await count(db, InboundEvent) == 0
 
     async def test_a_body_changed_after_signing_is_refused(self, client, db, api):
         _brand, channel = api
-        headers = sign(channel.secret, fixture("message"))
+        headers = croupier_signed(channel.secret, fixture("message"))
         r = await post(client, channel, fixture("message").replace(b"88213", b"88214"), headers=headers)
         assert r.status_code == 401 and await count(db, InboundEvent) == 0
 
@@ -129,7 +114,7 @@ class TestInbound:
 
     async def test_a_stale_timestamp_is_refused_even_when_correctly_signed(self, client, db, api):
         _brand, channel = api
-        headers = sign(channel.secret, fixture("message"), timestamp=int(time.time()) - 301)
+        headers = croupier_signed(channel.secret, fixture("message"), timestamp=int(time.time()) - 301)
         r = await post(client, channel, fixture("message"), headers=headers)
         assert r.status_code == 401 and r.json()["error"]["code"] == "webhook_stale"
         assert await count(db, InboundEvent) == 0
@@ -166,26 +151,14 @@ class TestOutbound:
             cid = await s.scalar(select(Conversation.id))
         return await principal_of(db, agent), cid
 
-    async def _reply(self, db, principal, cid, text="Sprawdzam wypłatę, chwileczkę") -> int:
-        async with db.transaction() as s:
-            message = await conversation_service.reply(s, principal, cid, text)
-        return message.id
-
-    async def _message(self, db, mid) -> Message:
-        async with db.transaction() as s:
-            return await s.get(Message, mid)
-
-    async def _due_now(self, db) -> None:
-        async with db.transaction() as s:
-            for job in await s.scalars(select(Job).where(Job.state == JobState.queued)):
-                job.run_after = utcnow() - timedelta(seconds=1)
+    REPLY = "Sprawdzam wypłatę, chwileczkę"
 
     async def test_a_reply_is_posted_signed_with_its_id_as_idempotency_key(self, client, db, api, peer):
         principal, cid = await self._conversation_with_agent(client, db, api)
-        mid = await self._reply(db, principal, cid)
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.pending
+        mid = await reply(db, principal, cid, self.REPLY)
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.pending
         await Runner(db, tasks=[]).run_due_jobs()
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.sent
         assert [p["key"] for p in peer.posts] == [str(mid)]
         [delivered] = peer.delivered
@@ -198,24 +171,24 @@ class TestOutbound:
     async def test_503_is_retried_after_retry_after_then_sent_once(self, client, db, api, peer):
         principal, cid = await self._conversation_with_agent(client, db, api)
         peer.failures.append((503, {"error": "maintenance"}, {"Retry-After": "30"}))
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await Runner(db, tasks=[]).run_due_jobs()
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.pending and "503" in message.failure_reason
         async with db.transaction() as s:
             job = await s.scalar(select(Job).where(Job.kind == DELIVER_JOB))
             assert job.state == JobState.queued and 25 < (job.run_after - utcnow()).total_seconds() <= 30
-        await self._due_now(db)
+        await make_due(db)
         await Runner(db, tasks=[]).run_due_jobs()
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.sent
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.sent
         assert len(peer.delivered) == 1 and [p["key"] for p in peer.posts] == [str(mid), str(mid)]
 
     async def test_a_4xx_fails_the_message_with_the_operators_reason(self, client, db, api, peer):
         principal, cid = await self._conversation_with_agent(client, db, api)
         peer.failures.append((400, {"error": "player PL-448812 is self-excluded"}, {}))
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await Runner(db, tasks=[]).run_due_jobs()
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.failed
         assert message.failure_reason == "HTTP 400: player PL-448812 is self-excluded"
         async with db.transaction() as s:
@@ -225,17 +198,17 @@ class TestOutbound:
     async def test_a_lost_answer_is_retried_with_the_same_key_and_not_duplicated(self, client, db, api, peer):
         principal, cid = await self._conversation_with_agent(client, db, api)
         peer.after_recording.append(504)  # the operator stored it, but the answer never came back as 2xx
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await Runner(db, tasks=[]).run_due_jobs()
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.pending
-        await self._due_now(db)
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.pending
+        await make_due(db)
         await Runner(db, tasks=[]).run_due_jobs()
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.sent
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.sent
         assert [p["key"] for p in peer.posts] == [str(mid), str(mid)] and len(peer.delivered) == 1
 
     async def test_a_job_run_again_after_success_posts_nothing(self, client, db, api, peer):
         principal, cid = await self._conversation_with_agent(client, db, api)
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await Runner(db, tasks=[]).run_due_jobs()
         async with db.transaction() as s:
             enqueue(s, DELIVER_JOB, {"message_id": mid})  # e.g. a worker crashed after sending, before acking
@@ -248,9 +221,9 @@ class TestOutbound:
             stored = await s.get(type(channel), channel.id)
             stored.config = {}
         principal, cid = await self._conversation_with_agent(client, db, api)
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await Runner(db, tasks=[]).run_due_jobs()
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.failed and "callback_url" in message.failure_reason
         assert peer.posts == []
 

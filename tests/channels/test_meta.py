@@ -4,8 +4,6 @@ through a local Graph API server with the page access token, retried on 429/5xx.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from croupier.brand.service import brand_service
 from croupier.channels.meta.adapter import MetaMessagingAdapter
@@ -34,8 +32,8 @@ from croupier.models import (
     PlayerIdentity,
     Role,
 )
-from croupier.worker.runner import Runner
 from tests.channels.meta_peer import graph_api
+from tests.channels.pipeline import count, meta_signature, run, stored_message
 from tests.factories import make_brand, make_user, principal_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "meta"
@@ -49,7 +47,7 @@ def fixture(name: str, peer=None) -> bytes:
 
 
 def sign(body: bytes, secret: str = APP_SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return meta_signature(body, secret)
 
 
 @pytest.fixture
@@ -82,15 +80,6 @@ async def post(client, channel, body: bytes, signature: str | None = None):
     if signature != "":
         headers["X-Hub-Signature-256"] = sign(body) if signature is None else signature
     return await client.post(f"/channels/{channel.key}/webhook", content=body, headers=headers)
-
-
-async def count(db, model) -> int:
-    async with db.transaction() as s:
-        return await s.scalar(select(func.count()).select_from(model))
-
-
-async def run(db) -> int:
-    return await Runner(db, tasks=[]).run_due_jobs()
 
 
 async def only_message(db) -> Message:
@@ -204,15 +193,11 @@ class TestOutbound:
             message = await conversation_service.reply(s, principal, cid, "Проверяю, минуту")
         return message.id
 
-    async def _message(self, db, mid) -> Message:
-        async with db.transaction() as s:
-            return await s.get(Message, mid)
-
     async def test_a_reply_is_sent_with_the_page_token_and_keeps_its_mid(self, client, db, messenger, peer):
         brand, channel = messenger
         mid = await self._reply(client, db, channel, brand)
         await run(db)
-        sent = await self._message(db, mid)
+        sent = await stored_message(db, mid)
         assert sent.delivery_state == DeliveryState.sent and sent.external_id == "m_OUT1"
         assert peer.sent == [{"recipient": {"id": "6912345678901234"}, "messaging_type": "RESPONSE",
                               "message": {"text": "Проверяю, минуту"}}]
@@ -224,10 +209,10 @@ class TestOutbound:
         delivery = fixture("delivery").replace(b'"page"', b'"instagram"')
         await post(client, channel, delivery)
         await run(db)
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.delivered
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.delivered
         await post(client, channel, fixture("instagram_read"))
         await run(db)
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.read
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.read
         assert (await post(client, channel, delivery)).json()["duplicate"] is True
 
     @pytest.mark.parametrize("status,error,headers", [
@@ -240,7 +225,7 @@ class TestOutbound:
         peer.failures.append((status, error, headers))
         mid = await self._reply(client, db, channel, brand)
         await run(db)
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.pending and str(status) in message.failure_reason
         async with db.transaction() as s:
             job = await s.scalar(select(Job).where(Job.kind == "channels.deliver"))
@@ -249,7 +234,7 @@ class TestOutbound:
                 assert 5 < (job.run_after - utcnow()).total_seconds() <= 7
             job.run_after = utcnow() - timedelta(seconds=1)
         await run(db)
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.sent and len(peer.sent) == 1
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.sent and len(peer.sent) == 1
 
     async def test_a_refusal_outside_the_messaging_window_fails_with_the_reason(self, client, db, messenger, peer):
         brand, channel = messenger
@@ -257,7 +242,7 @@ class TestOutbound:
                                               "type": "OAuthException", "code": 10, "error_subcode": 2018278}}, {}))
         mid = await self._reply(client, db, channel, brand)
         await run(db)
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.failed and "allowed window" in message.failure_reason
         assert peer.sent == []
 

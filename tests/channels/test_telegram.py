@@ -8,10 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from croupier.brand.service import brand_service
-from croupier.conversation.service import conversation_service
 from croupier.kit.clock import utcnow
 from croupier.models import (
     Attachment,
@@ -27,6 +26,7 @@ from croupier.models import (
     Role,
 )
 from croupier.worker.runner import Runner
+from tests.channels.pipeline import count, reply, stored_message
 from tests.channels.telegram_peer import bot_api
 from tests.factories import make_brand, make_user, principal_of
 
@@ -57,11 +57,6 @@ async def post(client, channel, body: bytes, secret: str | None = None):
     return await client.post(f"/channels/{channel.key}/webhook", content=body,
                              headers={HEADER: channel.secret if secret is None else secret,
                                       "Content-Type": "application/json"})
-
-
-async def count(db, model) -> int:
-    async with db.transaction() as s:
-        return await s.scalar(select(func.count()).select_from(model))
 
 
 class TestInbound:
@@ -142,21 +137,14 @@ class TestOutbound:
             cid = await s.scalar(select(Conversation.id))
         return await principal_of(db, agent), cid
 
-    async def _reply(self, db, principal, cid, text="Проверяю вывод, минуту") -> int:
-        async with db.transaction() as s:
-            message = await conversation_service.reply(s, principal, cid, text)
-        return message.id
-
-    async def _message(self, db, mid) -> Message:
-        async with db.transaction() as s:
-            return await s.get(Message, mid)
+    REPLY = "Проверяю вывод, минуту"
 
     async def test_a_reply_is_stored_pending_then_sent_by_the_job(self, client, db, telegram, peer):
         principal, cid = await self._conversation_with_agent(client, db, telegram)
-        mid = await self._reply(db, principal, cid)
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.pending
+        mid = await reply(db, principal, cid, self.REPLY)
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.pending
         await Runner(db, tasks=[]).run_due_jobs()
-        sent = await self._message(db, mid)
+        sent = await stored_message(db, mid)
         assert sent.delivery_state == DeliveryState.sent and sent.external_id == "901"
         assert peer.sent == [{"chat_id": "7100123456", "text": "Проверяю вывод, минуту"}]
 
@@ -164,9 +152,9 @@ class TestOutbound:
         principal, cid = await self._conversation_with_agent(client, db, telegram)
         peer.failures.append((429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 7",
                                     "parameters": {"retry_after": 7}}))
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await Runner(db, tasks=[]).run_due_jobs()
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.pending and "429" in message.failure_reason
         async with db.transaction() as s:
             job = await s.scalar(select(Job).where(Job.kind == "channels.deliver"))
@@ -174,28 +162,28 @@ class TestOutbound:
             assert job.state == JobState.queued and 5 < wait <= 7
             job.run_after = utcnow() - timedelta(seconds=1)
         await Runner(db, tasks=[]).run_due_jobs()
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.sent
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.sent
         assert len(peer.sent) == 1
 
     async def test_a_permanent_refusal_fails_with_the_reason_and_is_not_retried(self, client, db, telegram, peer):
         principal, cid = await self._conversation_with_agent(client, db, telegram)
         peer.failures.append((403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}))
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await Runner(db, tasks=[]).run_due_jobs()
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.failed and "blocked" in message.failure_reason
         assert peer.sent == []
 
     async def test_after_the_last_attempt_the_message_is_dead_lettered_as_failed(self, client, db, telegram, peer):
         principal, cid = await self._conversation_with_agent(client, db, telegram)
         peer.failures.extend([(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})] * 8)
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         for _ in range(8):
             async with db.transaction() as s:
                 for job in await s.scalars(select(Job).where(Job.state == JobState.queued)):
                     job.run_after = utcnow() - timedelta(seconds=1)
             await Runner(db, tasks=[]).run_due_jobs()
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         async with db.transaction() as s:
             job = await s.scalar(select(Job).where(Job.kind == "channels.deliver"))
         assert job.state == JobState.dead and job.attempts == 8

@@ -4,14 +4,12 @@ on it (they call back)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from croupier.brand.service import brand_service
 from croupier.channels.voice.adapter import MISSED_CALL
@@ -29,6 +27,7 @@ from croupier.models import (
     Role,
 )
 from croupier.worker.runner import Runner
+from tests.channels.pipeline import count, croupier_signed
 from tests.factories import make_brand, make_user, principal_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "voice"
@@ -36,13 +35,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "voic
 
 def fixture(name: str) -> bytes:
     return (FIXTURES / f"{name}.json").read_bytes()
-
-
-def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
-    """What the voice provider does: HMAC-SHA256 of "{timestamp}.{body}" with the channel secret."""
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    mac = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return {"X-Croupier-Timestamp": ts, "X-Croupier-Signature": f"sha256={mac}", "Content-Type": "application/json"}
 
 
 async def phone_channel(db, default_locale: str = "en"):
@@ -59,12 +51,7 @@ async def phone(db):
 
 async def post(client, channel, body: bytes, headers: dict[str, str] | None = None):
     return await client.post(f"/channels/{channel.key}/webhook", content=body,
-                             headers=sign(channel.secret, body) if headers is None else headers)
-
-
-async def count(db, model) -> int:
-    async with db.transaction() as s:
-        return await s.scalar(select(func.count()).select_from(model))
+                             headers=croupier_signed(channel.secret, body) if headers is None else headers)
 
 
 async def bodies(db) -> list[str]:
@@ -120,13 +107,13 @@ class TestInbound:
 
     async def test_a_wrong_signature_is_refused_and_nothing_is_stored(self, client, db, phone):
         _brand, channel = phone
-        r = await post(client, channel, fixture("voicemail"), headers=sign("guess", fixture("voicemail")))
+        r = await post(client, channel, fixture("voicemail"), headers=croupier_signed("guess", fixture("voicemail")))
         assert r.status_code == 401 and r.json()["error"]["code"] == "webhook_unverified"
         assert await count(db, InboundEvent) == 0
 
     async def test_a_stale_timestamp_is_refused(self, client, db, phone):
         _brand, channel = phone
-        headers = sign(channel.secret, fixture("voicemail"), timestamp=int(time.time()) - 600)
+        headers = croupier_signed(channel.secret, fixture("voicemail"), timestamp=int(time.time()) - 600)
         r = await post(client, channel, fixture("voicemail"), headers=headers)
         assert r.status_code == 401 and r.json()["error"]["code"] == "webhook_stale"
         assert await count(db, InboundEvent) == 0

@@ -5,8 +5,6 @@ retried on 429/5xx, and never sent outside the 24-hour customer-service window."
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -14,11 +12,10 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from croupier.brand.service import brand_service
 from croupier.channels.whatsapp.adapter import WhatsAppAdapter
-from croupier.conversation.service import conversation_service
 from croupier.errors import BadRequest
 from croupier.kit import crypto
 from croupier.kit.clock import utcnow
@@ -37,8 +34,8 @@ from croupier.models import (
     PlayerIdentity,
     Role,
 )
-from croupier.worker.runner import Runner
 from tests.channels.meta_peer import PHONE_NUMBER_ID, graph_api
+from tests.channels.pipeline import count, meta_signature, reply, run, stored_message
 from tests.factories import make_brand, make_user, principal_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "whatsapp"
@@ -51,7 +48,7 @@ def fixture(name: str) -> bytes:
 
 
 def sign(body: bytes, secret: str = APP_SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return meta_signature(body, secret)
 
 
 @pytest.fixture
@@ -76,15 +73,6 @@ async def post(client, channel, body: bytes, signature: str | None = None):
     if signature != "":
         headers["X-Hub-Signature-256"] = sign(body) if signature is None else signature
     return await client.post(f"/channels/{channel.key}/webhook", content=body, headers=headers)
-
-
-async def count(db, model) -> int:
-    async with db.transaction() as s:
-        return await s.scalar(select(func.count()).select_from(model))
-
-
-async def run(db) -> int:
-    return await Runner(db, tasks=[]).run_due_jobs()
 
 
 class TestHandshake:
@@ -186,24 +174,17 @@ class TestOutbound:
             cid = await s.scalar(select(Conversation.id))
         return await principal_of(db, agent), cid
 
-    async def _reply(self, db, principal, cid, text="Проверяю вывод, минуту") -> int:
-        async with db.transaction() as s:
-            message = await conversation_service.reply(s, principal, cid, text)
-        return message.id
-
-    async def _message(self, db, mid) -> Message:
-        async with db.transaction() as s:
-            return await s.get(Message, mid)
+    REPLY = "Проверяю вывод, минуту"
 
     async def _sent(self, client, db, whatsapp) -> int:
         principal, cid = await self._conversation_with_agent(client, db, whatsapp)
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await run(db)
         return mid
 
     async def test_a_reply_is_sent_and_keeps_its_wamid(self, client, db, whatsapp, peer):
         mid = await self._sent(client, db, whatsapp)
-        sent = await self._message(db, mid)
+        sent = await stored_message(db, mid)
         assert sent.delivery_state == DeliveryState.sent and sent.external_id == "wamid.OUT1"
         assert peer.sent == [{"messaging_product": "whatsapp", "recipient_type": "individual", "to": "380501234567",
                               "type": "text", "text": {"preview_url": False, "body": "Проверяю вывод, минуту"}}]
@@ -213,14 +194,14 @@ class TestOutbound:
         mid = await self._sent(client, db, whatsapp)
         await post(client, channel, fixture("status_delivered"))
         await run(db)
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.delivered
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.delivered
         await post(client, channel, fixture("status_read"))
         await run(db)
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.read
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.read
         late = fixture("status_delivered").replace(b'"1763790100"', b'"1763790101"')  # a new delivery, stale news
         assert (await post(client, channel, late)).json()["duplicate"] is False
         await run(db)
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.read
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.read
         assert await count(db, Message) == 2
 
     async def test_a_replayed_status_is_a_no_op(self, client, db, whatsapp):
@@ -236,7 +217,7 @@ class TestOutbound:
         async with get_hub().subscribe(lambda e: e.type == "message.updated") as sub:
             await run(db)
             event = await asyncio.wait_for(sub.queue.get(), 2)
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert event.data["message_id"] == mid and event.data["delivery_state"] == "failed"
         assert event.data["failure_reason"] == message.failure_reason
         assert message.delivery_state == DeliveryState.failed
@@ -253,9 +234,9 @@ class TestOutbound:
         principal, cid = await self._conversation_with_agent(client, db, whatsapp)
         async with db.transaction() as s:
             (await s.get(Conversation, cid)).last_player_message_at = utcnow() - timedelta(hours=24, minutes=1)
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await run(db)
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.failed
         assert message.failure_reason == "outside the 24-hour window: only approved templates may be sent"
         assert peer.requests == [] and peer.sent == []
@@ -268,9 +249,9 @@ class TestOutbound:
     async def test_rate_limits_and_5xx_are_retried(self, client, db, whatsapp, peer, status, error, headers):
         principal, cid = await self._conversation_with_agent(client, db, whatsapp)
         peer.failures.append((status, error, headers))
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await run(db)
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.pending and str(status) in message.failure_reason
         async with db.transaction() as s:
             job = await s.scalar(select(Job).where(Job.kind == "channels.deliver"))
@@ -279,16 +260,16 @@ class TestOutbound:
                 assert 5 < (job.run_after - utcnow()).total_seconds() <= 7
             job.run_after = utcnow() - timedelta(seconds=1)
         await run(db)
-        assert (await self._message(db, mid)).delivery_state == DeliveryState.sent
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.sent
         assert len(peer.sent) == 1
 
     async def test_a_permanent_refusal_fails_with_the_reason(self, client, db, whatsapp, peer):
         principal, cid = await self._conversation_with_agent(client, db, whatsapp)
         peer.failures.append((400, {"error": {"message": "Recipient phone number not in allowed list",
                                               "type": "OAuthException", "code": 131030}}, {}))
-        mid = await self._reply(db, principal, cid)
+        mid = await reply(db, principal, cid, self.REPLY)
         await run(db)
-        message = await self._message(db, mid)
+        message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.failed and "131030" in message.failure_reason
         assert peer.sent == []
 
