@@ -52,3 +52,15 @@ def croupier_signed(secret: str, body: bytes, timestamp: int | None = None) -> d
     ts = str(int(time.time()) if timestamp is None else timestamp)
     mac = hmac.new(secret.encode(), ts.encode() + b"." + body, hashlib.sha256).hexdigest()
     return {"X-Croupier-Timestamp": ts, "X-Croupier-Signature": f"sha256={mac}", "Content-Type": "application/json"}
+
+
+async def agent_on_first_conversation(db, brand):  # noqa: ANN001, ANN201
+    """After an inbound webhook: process it, and give the brand an agent; (agent's principal, conversation id)."""
+    from croupier.models import Conversation, Role
+    from tests.factories import make_user, principal_of
+
+    await run(db)
+    agent = await make_user(db, "agent@lucky.test", Role.agent, [brand])
+    async with db.transaction() as s:
+        cid = await s.scalar(select(Conversation.id))
+    return await principal_of(db, agent), cid

@@ -24,13 +24,19 @@ from croupier.models import (
     Message,
     Player,
     PlayerIdentity,
-    Role,
 )
 from croupier.worker.queue import enqueue
 from croupier.worker.runner import Runner
 from tests.channels.operator_peer import operator
-from tests.channels.pipeline import count, croupier_signed, make_due, reply, stored_message
-from tests.factories import make_brand, make_user, principal_of
+from tests.channels.pipeline import (
+    agent_on_first_conversation,
+    count,
+    croupier_signed,
+    make_due,
+    reply,
+    stored_message,
+)
+from tests.factories import make_brand
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "api"
 
@@ -145,11 +151,7 @@ class TestOutbound:
     async def _conversation_with_agent(self, client, db, api):
         brand, channel = api
         await post(client, channel, fixture("message"))
-        await Runner(db, tasks=[]).run_due_jobs()
-        agent = await make_user(db, "agent@lucky.test", Role.agent, [brand])
-        async with db.transaction() as s:
-            cid = await s.scalar(select(Conversation.id))
-        return await principal_of(db, agent), cid
+        return await agent_on_first_conversation(db, brand)
 
     REPLY = "Sprawdzam wypłatę, chwileczkę"
 

@@ -23,12 +23,11 @@ from croupier.models import (
     JobState,
     Message,
     PlayerIdentity,
-    Role,
 )
 from croupier.worker.runner import Runner
-from tests.channels.pipeline import count, reply, stored_message
+from tests.channels.pipeline import agent_on_first_conversation, count, reply, stored_message
 from tests.channels.telegram_peer import bot_api
-from tests.factories import make_brand, make_user, principal_of
+from tests.factories import make_brand
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "telegram"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -131,11 +130,7 @@ class TestOutbound:
     async def _conversation_with_agent(self, client, db, telegram):
         brand, channel = telegram
         await post(client, channel, fixture("text"))
-        await Runner(db, tasks=[]).run_due_jobs()
-        agent = await make_user(db, "agent@lucky.test", Role.agent, [brand])
-        async with db.transaction() as s:
-            cid = await s.scalar(select(Conversation.id))
-        return await principal_of(db, agent), cid
+        return await agent_on_first_conversation(db, brand)
 
     REPLY = "Проверяю вывод, минуту"
 

@@ -32,11 +32,17 @@ from croupier.models import (
     JobState,
     Message,
     PlayerIdentity,
-    Role,
 )
 from tests.channels.meta_peer import PHONE_NUMBER_ID, graph_api
-from tests.channels.pipeline import count, meta_signature, reply, run, stored_message
-from tests.factories import make_brand, make_user, principal_of
+from tests.channels.pipeline import (
+    agent_on_first_conversation,
+    count,
+    meta_signature,
+    reply,
+    run,
+    stored_message,
+)
+from tests.factories import make_brand
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "whatsapp"
 APP_SECRET = "whatsapp-app-secret-0123456789"
@@ -168,11 +174,7 @@ class TestOutbound:
     async def _conversation_with_agent(self, client, db, whatsapp):
         brand, channel = whatsapp
         await post(client, channel, fixture("text"))
-        await run(db)
-        agent = await make_user(db, "agent@lucky.test", Role.agent, [brand])
-        async with db.transaction() as s:
-            cid = await s.scalar(select(Conversation.id))
-        return await principal_of(db, agent), cid
+        return await agent_on_first_conversation(db, brand)
 
     REPLY = "Проверяю вывод, минуту"
 
