@@ -3,6 +3,7 @@
 from croupier.models.audit import AuditEntry
 from croupier.models.base import Base
 from croupier.models.brand import Brand, Channel, ChannelType
+from croupier.models.call import CallDirection, CallLog, CallOutcome
 from croupier.models.conversation import (
                                           Attachment,
                                           AuthorType,
@@ -16,6 +17,16 @@ from croupier.models.conversation import (
 )
 from croupier.models.inbound import InboundEvent, InboundState
 from croupier.models.job import Job, JobState
+from croupier.models.kb import (
+                                          Article,
+                                          ArticleStatus,
+                                          ArticleTranslation,
+                                          ArticleVersion,
+                                          ArticleVote,
+                                          KbCategory,
+                                          KbPassage,
+                                          KbTerm,
+)
 from croupier.models.player import Player, PlayerIdentity
 from croupier.models.staff import (
                                           ApiToken,
@@ -29,7 +40,9 @@ from croupier.models.staff import (
 )
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "Channel", "ChannelType",
+    "ApiToken", "Article", "ArticleStatus", "ArticleTranslation", "ArticleVersion", "ArticleVote",
+    "KbCategory", "KbPassage", "KbTerm", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "CallDirection", "CallLog", "CallOutcome",
+    "Channel", "ChannelType",
     "Conversation", "DeliveryState", "InboundEvent", "InboundState", "Job", "JobState", "Message", "Player", "PlayerIdentity", "Priority",
     "RecoveryCode", "Role", "StaffSession", "Status", "Tag", "Team", "User", "conversation_tags",
     "user_brands", "user_teams",
