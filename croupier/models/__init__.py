@@ -38,6 +38,19 @@ from croupier.models.staff import (
                                           user_brands,
                                           user_teams,
 )
+from croupier.models.transparency import (
+                                          Direction,
+                                          Game,
+                                          GameMonth,
+                                          Helpline,
+                                          Licence,
+                                          MethodKind,
+                                          PageKind,
+                                          PageVersion,
+                                          PaymentMethod,
+                                          PaymentTransaction,
+                                          TransactionStatus,
+)
 
 __all__ = [
     "ApiToken", "Article", "ArticleStatus", "ArticleTranslation", "ArticleVersion", "ArticleVote",
@@ -46,4 +59,6 @@ __all__ = [
     "Conversation", "DeliveryState", "InboundEvent", "InboundState", "Job", "JobState", "Message", "Player", "PlayerIdentity", "Priority",
     "RecoveryCode", "Role", "StaffSession", "Status", "Tag", "Team", "User", "conversation_tags",
     "user_brands", "user_teams",
+    "Direction", "Game", "GameMonth", "Helpline", "Licence", "MethodKind", "PageKind", "PageVersion",
+    "PaymentMethod", "PaymentTransaction", "TransactionStatus",
 ]
