@@ -15,13 +15,15 @@ SCOPES = (
     "users:read", "users:write",
     "tokens:write",
     "audit:read",
+    "kb:read", "kb:write",
 )
 
 ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.agent: frozenset({"brands:read", "players:read", "players:write", "conversations:read",
-                           "conversations:write", "tokens:write"}),
+                           "conversations:write", "tokens:write", "kb:read"}),
     Role.supervisor: frozenset({"brands:read", "players:read", "players:write", "conversations:read",
-                                "conversations:write", "users:read", "tokens:write", "audit:read"}),
+                                "conversations:write", "users:read", "tokens:write", "audit:read",
+                                "kb:read", "kb:write"}),
     Role.admin: frozenset(SCOPES),
 }
 
