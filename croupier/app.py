@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.audit.endpoints import router as audit_api
     from croupier.auth.endpoints import router as auth_api
     from croupier.brand.endpoints import router as brand_api
+    from croupier.call.endpoints import router as call_api
     from croupier.channels.endpoints import router as channel_webhooks
     from croupier.channels.webchat.endpoints import router as widget_api
     from croupier.console.routes import router as console
@@ -58,8 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.widget.routes import router as widget_static
 
     # Routes are matched in this order, one by one: the players' widget API (the busiest) comes first.
-    for router in (widget_api, health, brand_api, channel_webhooks, player_api, conversation_api, auth_api, audit_api,
-                   widget_static, console, demo):
+    for router in (widget_api, health, brand_api, channel_webhooks, player_api, conversation_api, call_api, auth_api,
+                   audit_api, widget_static, console, demo):
         app.include_router(router)
 
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from croupier.models import Channel, DeliveryState
+from croupier.models import CallDirection, CallOutcome, Channel, DeliveryState
 
 PROCESS_INBOUND_JOB = "channels.process_inbound"
 DELIVER_JOB = "channels.deliver"
@@ -22,6 +22,20 @@ class InboundAttachment:
 
 
 @dataclass(frozen=True)
+class InboundCall:
+    """A phone call the provider reports with its message; logged on the conversation (call log)."""
+
+    direction: CallDirection
+    outcome: CallOutcome
+    number: str  # E.164
+    external_id: str
+    started_at: datetime | None = None
+    duration_s: int = 0
+    recording_url: str | None = None
+    transcript: str | None = None
+
+
+@dataclass(frozen=True)
 class InboundMessage:
     sender_id: str  # where replies go (the identity's external id)
     external_id: str  # the provider's message id
@@ -30,6 +44,7 @@ class InboundMessage:
     locale: str | None = None
     attachments: tuple[InboundAttachment, ...] = ()
     player_external_id: str | None = None  # the operator's own player id, when the provider is the operator
+    call: InboundCall | None = None  # phone channel: the call this message reports
 
 
 @dataclass(frozen=True)

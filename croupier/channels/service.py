@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.brand import repository as brands
+from croupier.call.service import call_service
 from croupier.channels.base import (
     PROCESS_INBOUND_JOB,
     ChannelAdapter,
@@ -126,10 +127,11 @@ class ChannelService:
                                                                  display_name=message.sender_name, locale=locale,
                                                                  player_external_id=message.player_external_id)
                 body = "\n".join([message.text, *notes]).strip()
-                await conversation_service.receive(session, channel=channel, identity=identity, body=body,
-                                                   files=tuple(stored), language=locale,
-                                                   external_id=message.external_id,
-                                                   client_id=f"ext-{message.external_id}"[:64])
+                stored_message, created = await conversation_service.receive(
+                    session, channel=channel, identity=identity, body=body, files=tuple(stored), language=locale,
+                    external_id=message.external_id, client_id=f"ext-{message.external_id}"[:64])
+                if message.call is not None and created:
+                    await call_service.record(session, stored_message.conversation_id, message.call)
             for update in parsed.updates:
                 await self._apply_update(session, channel, update)
             event.state, event.handled_at, event.error = InboundState.handled, utcnow(), None

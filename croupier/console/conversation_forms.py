@@ -12,6 +12,7 @@ from croupier.kit.i18n import N_
 from croupier.models import Conversation, Priority, Status
 
 BAD_VALUE = N_("The field '%(name)s' does not accept the value '%(value)s'.")
+NOT_A_TIME = N_("The wake-up time '%(value)s' is not a date and time.")
 MAX_TAGS = 20
 
 
@@ -35,14 +36,15 @@ def _id(name: str, value: str, me: int | None = None) -> int:
     return int(value)
 
 
-def wake_up_time(value: str, tz_offset: str | None) -> datetime:
+def local_time(value: str, tz_offset: str | None, invalid: str = NOT_A_TIME,
+               code: str = "invalid_snooze_time") -> datetime:
     """A `datetime-local` value in the agent's time zone (`tz_offset`: minutes behind UTC, as JavaScript's
-    getTimezoneOffset() gives it; UTC when absent) as an aware UTC datetime."""
+    getTimezoneOffset() gives it; UTC when absent) as an aware UTC datetime; `invalid` (with `code`) if it
+    is not one."""
     try:
         local = datetime.fromisoformat(value)
     except ValueError:
-        raise BadRequest(N_("The wake-up time '%(value)s' is not a date and time."), code="invalid_snooze_time",
-                         value=value[:40]) from None
+        raise BadRequest(invalid, code=code, value=value[:40]) from None
     if local.tzinfo is not None:
         return local.astimezone(UTC)
     offset = 0
@@ -64,7 +66,7 @@ def update_from(form: FormData, conversation: Conversation, current_tags: list[s
             raise _bad("status", status)
         snooze = _text(form, "snooze_until")
         if status == Status.snoozed.value and snooze:
-            wake = wake_up_time(snooze, _text(form, "tz_offset"))
+            wake = local_time(snooze, _text(form, "tz_offset"))
             if status != conversation.status.value or wake != conversation.snoozed_until:
                 change["status"], change["snoozed_until"] = Status.snoozed, wake
         elif status != conversation.status.value:

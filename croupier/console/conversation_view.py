@@ -8,12 +8,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from croupier.console import repository
+from croupier.call.service import call_service
+from croupier.console import labels, repository
 from croupier.console.staff import Staff
 from croupier.conversation import repository as conversations
 from croupier.conversation.repository import InboxFilter
 from croupier.conversation.service import conversation_service
-from croupier.models import Attachment, Conversation, Message, User
+from croupier.models import Attachment, CallLog, Conversation, Message, User
 from croupier.player.service import player_service
 
 HISTORY = 200
@@ -25,6 +26,12 @@ class MessageView:
     message: Message
     author: User | None
     attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass
+class CallView:
+    call: CallLog
+    agent: User | None
 
 
 async def message_views(session: AsyncSession, messages: list[Message]) -> list[MessageView]:
@@ -76,6 +83,18 @@ async def sidebar(session: AsyncSession, staff: Staff, conversation: Conversatio
     }
 
 
+async def calls(session: AsyncSession, staff: Staff, conversation: Conversation) -> dict[str, Any]:
+    """The call log panel: the conversation's calls with their agents, and the "Log a call" form's choices."""
+    found = await call_service.calls(session, staff.principal, conversation.id)
+    agents = await repository.users_by_id(session, {c.agent_id for c in found if c.agent_id})
+    return {
+        "calls": [CallView(c, agents.get(c.agent_id or 0)) for c in found],
+        "can_log_calls": staff.principal.allows("conversations:write"),
+        "call_directions": list(labels.call_direction),
+        "call_outcomes": list(labels.call_outcome),
+    }
+
+
 async def page(session: AsyncSession, staff: Staff, conversation_id: int) -> dict[str, Any]:
     conversation = await conversation_service.get(session, staff.principal, conversation_id)
     brands = await repository.brands_by_id(session, [conversation.brand_id])
@@ -89,4 +108,5 @@ async def page(session: AsyncSession, staff: Staff, conversation_id: int) -> dic
         "history": HISTORY,
         **await properties(session, staff, conversation),
         **await sidebar(session, staff, conversation),
+        **await calls(session, staff, conversation),
     }

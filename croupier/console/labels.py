@@ -1,7 +1,16 @@
 """Translatable names of the values the console shows (statuses, priorities, channels, authors, roles)."""
 
 from croupier.kit.i18n import N_
-from croupier.models import AuthorType, ChannelType, DeliveryState, Priority, Role, Status
+from croupier.models import (
+    AuthorType,
+    CallDirection,
+    CallOutcome,
+    ChannelType,
+    DeliveryState,
+    Priority,
+    Role,
+    Status,
+)
 
 status = {
     Status.open: N_("Open"),
@@ -42,6 +51,20 @@ delivery = {
     DeliveryState.delivered: N_("Delivered"),
     DeliveryState.read: N_("Read"),
     DeliveryState.failed: N_("Not delivered"),
+}
+
+call_direction = {
+    CallDirection.inbound: N_("Inbound call"),
+    CallDirection.outbound: N_("Outbound call"),
+}
+
+call_outcome = {
+    CallOutcome.answered: N_("Answered"),
+    CallOutcome.missed: N_("Missed"),
+    CallOutcome.voicemail: N_("Voicemail"),
+    CallOutcome.no_answer: N_("No answer"),
+    CallOutcome.busy: N_("Busy"),
+    CallOutcome.failed: N_("Failed"),
 }
 
 role = {

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from croupier.console import (
     auth_routes,
+    call_routes,
     channel_admin_routes,
     conversation_routes,
     events_routes,
@@ -27,6 +28,6 @@ async def home() -> RedirectResponse:
     return RedirectResponse(HOME, status_code=303)
 
 
-for module in (auth_routes, inbox_routes, conversation_routes, message_routes, player_routes, events_routes,
+for module in (auth_routes, inbox_routes, conversation_routes, call_routes, message_routes, player_routes, events_routes,
                preferences_routes, channel_admin_routes, static_routes):
     router.include_router(module.router)

@@ -9,6 +9,7 @@ from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from croupier.kit import i18n
+from croupier.kit.durations import duration
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,7 @@ def make_environment(*template_dirs: Path) -> Environment:
         lambda m: i18n.gettext(m), lambda s, p, n: i18n.ngettext(s, p, n), newstyle=True
     )
     env.filters["when"] = _when
+    env.filters["duration"] = duration
     env.globals["locale_name"] = i18n.display_name
     env.globals["available_locales"] = i18n.available_locales
     return env

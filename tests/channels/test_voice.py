@@ -16,6 +16,7 @@ from croupier.channels.voice.adapter import MISSED_CALL
 from croupier.conversation.service import conversation_service
 from croupier.kit.i18n import gettext
 from croupier.models import (
+    CallLog,
     ChannelType,
     Conversation,
     DeliveryState,
@@ -137,7 +138,7 @@ class TestInbound:
         ({"from": "601 234 567"}, "invalid_phone_number"), ({"from": "anonymous"}, "invalid_phone_number"),
         ({"from": None}, "invalid_phone_number"), ({"type": "fax"}, "malformed_event"),
         ({"id": ""}, "malformed_event"), ({"duration_s": "long"}, "malformed_event"),
-        ({"transcript": ["a"]}, "malformed_event"),
+        ({"transcript": ["a"]}, "malformed_event"), ({"duration_s": 10**12}, "malformed_event"),
     ])
     async def test_bad_events_get_a_clear_400(self, client, db, phone, change, code):
         _brand, channel = phone
@@ -149,6 +150,53 @@ class TestInbound:
         _brand, channel = phone
         r = await post(client, channel, b'{"id": "x", ')
         assert r.status_code == 400 and r.json()["error"]["code"] == "malformed_json"
+        assert await count(db, InboundEvent) == 0
+
+
+class TestCallLog:
+    @pytest.mark.parametrize("name,outcome,started,seconds,recording,transcript", [
+        ("missed_call", "missed", "2026-11-22T05:20:11+00:00", 0, None, None),
+        ("voicemail", "voicemail", "2026-11-22T05:21:40+00:00", 42,
+         "https://voice.example.net/recordings/rec_5521.mp3", "Dzwonię w sprawie wypłaty, proszę o kontakt."),
+        ("call_completed", "answered", "2026-11-22T05:40:02+00:00", 3725,
+         "https://voice.example.net/recordings/rec_5530.mp3", None),
+    ])
+    async def test_each_event_is_logged_as_an_inbound_call_on_the_conversation(
+            self, client, db, phone, name, outcome, started, seconds, recording, transcript):
+        _brand, channel = phone
+        await post(client, channel, fixture(name))
+        await Runner(db, tasks=[]).run_due_jobs()
+        async with db.transaction() as s:
+            call = await s.scalar(select(CallLog))
+            conversation_id = await s.scalar(select(Conversation.id))
+        assert call.conversation_id == conversation_id and call.direction == "inbound" and call.outcome == outcome
+        assert call.started_at.isoformat() == started and call.duration_s == seconds
+        assert (call.recording_url, call.transcript) == (recording, transcript)
+        assert call.phone_number.startswith("+") and call.agent_id is None
+        assert call.external_id == json.loads(fixture(name))["id"]
+
+    async def test_a_replayed_event_logs_the_call_once(self, client, db, phone):
+        _brand, channel = phone
+        await post(client, channel, fixture("voicemail"))
+        await post(client, channel, fixture("voicemail"))
+        await Runner(db, tasks=[]).run_due_jobs()
+        assert await count(db, CallLog) == 1
+
+    async def test_an_event_without_a_time_is_logged_when_it_arrives(self, client, db, phone):
+        _brand, channel = phone
+        event = {k: v for k, v in json.loads(fixture("missed_call")).items() if k != "at"}
+        await post(client, channel, json.dumps(event).encode())
+        await Runner(db, tasks=[]).run_due_jobs()
+        async with db.transaction() as s:
+            call = await s.scalar(select(CallLog))
+        assert call.outcome == "missed" and call.started_at is not None
+
+    @pytest.mark.parametrize("at", ["yesterday", "2026-11-22T05:20:11", 1732252811])
+    async def test_an_unreadable_time_is_a_clear_400(self, client, db, phone, at):
+        _brand, channel = phone
+        r = await post(client, channel, json.dumps({**json.loads(fixture("missed_call")), "at": at}).encode())
+        assert r.status_code == 400 and r.json()["error"]["code"] == "malformed_event"
+        assert "ISO 8601" in r.json()["error"]["message"]
         assert await count(db, InboundEvent) == 0
 
 
