@@ -16,7 +16,7 @@ from croupier.kit.ids import MAX_ID, PathId
 from croupier.kit.json_route import JsonRoute
 from croupier.kit.pagination import Page, decode_cursor, encode_cursor
 from croupier.models import Player
-from croupier.player.schemas import IdentityOut, MergeIn, PlayerDetail, PlayerOut
+from croupier.player.schemas import IdentityOut, LinkIn, MergeIn, PlayerDetail, PlayerOut
 from croupier.player.service import player_service
 from croupier.web import session_dep
 
@@ -69,3 +69,15 @@ async def merge_player(player_id: PathId, data: MergeIn, principal: Principal = 
                        session: AsyncSession = Depends(session_dep)):
     target = await player_service.merge(session, principal, player_id, data.into)
     return await _detail(session, principal, target)
+
+
+@router.post("/players/link", response_model=PlayerDetail,
+             summary="Link a channel identity to your player (by your player id); idempotent",
+             description="Your backend states that the identity (channel type and the channel's id for the player) "
+                         "belongs to your player `player_external_id`. The player is created if Croupier does not "
+                         "know it yet; a separate player who wrote from that identity is merged in, so all their "
+                         "conversations appear together. An identity already linked to another of your players "
+                         "is refused (409).")
+async def link_identity(data: LinkIn, principal: Principal = Depends(api_principal),
+                        session: AsyncSession = Depends(session_dep)):
+    return await _detail(session, principal, await player_service.link(session, principal, data))

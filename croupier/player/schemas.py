@@ -41,6 +41,21 @@ class PlayerDetail(PlayerOut):
     conversations: list[ConversationOut] = Field(description="The player's most recent conversations, newest first")
 
 
+class LinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    brand_id: Id
+    player_external_id: str = Field(min_length=1, max_length=128,
+                                    description="Your player id (created in Croupier if it is new)")
+    channel_type: ChannelType = Field(description="The channel the identity is on (not webchat: the widget "
+                                                  "links signed-in players itself)")
+    channel_id: Id | None = Field(None, description="Which of the brand's channels of that type, if it has several")
+    external_id: str = Field(min_length=1, max_length=256, description=(
+        "How the channel knows the player: Telegram user id, e-mail address, phone or WhatsApp number in "
+        "international format, Messenger/Instagram id, API sender id"))
+    display_name: str | None = Field(None, max_length=200)
+
+
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
