@@ -24,6 +24,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = Database(settings)
         app.state.rate_limits = RateLimits(settings.redis_url)
+        # Per process, in memory: limits hit on every message, where a Redis round trip would cost more
+        # than the message (a visitor's limit then holds per worker process).
+        app.state.local_rate_limits = RateLimits()
         hub = Hub(settings.redis_url)
         await hub.start()
         set_hub(hub)
@@ -51,18 +54,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.call.endpoints import router as call_api
     from croupier.channels.endpoints import router as channel_webhooks
     from croupier.channels.webchat.endpoints import router as widget_api
+    from croupier.channels.webchat.fastpath import WidgetMessageFastPath
     from croupier.console.routes import router as console
     from croupier.conversation.endpoints import router as conversation_api
     from croupier.demo.routes import router as demo
     from croupier.health import router as health
+    from croupier.kb.endpoints import router as kb_api
     from croupier.player.endpoints import router as player_api
+    from croupier.transparency.endpoints import router as transparency_api
+    from croupier.transparency.public_routes import router as transparency_pages
     from croupier.widget.routes import router as widget_static
 
     # Routes are matched in this order, one by one: the players' widget API (the busiest) comes first.
     for router in (widget_api, health, brand_api, channel_webhooks, player_api, conversation_api, call_api, auth_api,
-                   audit_api, widget_static, console, demo):
+                   audit_api, kb_api, transparency_api, transparency_pages, widget_static, console, demo):
         app.include_router(router)
 
+    app.add_middleware(WidgetMessageFastPath)  # innermost: the middleware below still wraps it
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                        allow_methods=["GET", "POST", "PATCH", "DELETE"],
                        allow_headers=["Authorization", "Content-Type", "Accept-Language"])

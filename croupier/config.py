@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     base_url: str = "http://127.0.0.1:8000"
     secret_key: str = ""  # empty: generated once and kept in data_dir/secret_key
 
-    db_pool_size: int = 10
+    # Connections kept open per process (as many again may open under bursts, then close): enough for a
+    # worker's usual concurrency, since opening a connection costs more than a message.
+    db_pool_size: int = 20
     run_worker: bool = True  # run background jobs inside the web process
 
     # argon2id parameters: an argon2.profiles name (RFC_9106_LOW_MEMORY, RFC_9106_HIGH_MEMORY, CHEAPEST).

@@ -31,6 +31,8 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
-async def rate_limit(request: Request, bucket: str, setting: str, key: str | None = None) -> None:
-    rule = getattr(get_settings(), setting)
-    await request.app.state.rate_limits.hit(rule, bucket, key or client_ip(request))
+async def rate_limit(request: Request, bucket: str, setting: str, key: str | None = None, *,
+                     local: bool = False) -> None:
+    """Count a hit against the setting's rule; `local` counts in this process only (see app.py)."""
+    limits = request.app.state.local_rate_limits if local else request.app.state.rate_limits
+    await limits.hit(getattr(get_settings(), setting), bucket, key or client_ip(request))

@@ -20,6 +20,14 @@ class RateLimits:
                             if redis_url else MemoryStorage())
         self.limiter = MovingWindowRateLimiter(storage)
 
+    async def allows(self, rule: str, *key: str) -> bool:
+        """Whether one more hit would be within the limit (counts nothing: see `count`)."""
+        return await self.limiter.test(parse(rule), *key)
+
+    async def count(self, rule: str, *key: str) -> None:
+        """Count a hit already known to be allowed."""
+        await self.limiter.hit(parse(rule), *key)
+
     async def hit(self, rule: str, *key: str) -> None:
         item = parse(rule)
         if not await self.limiter.hit(item, *key):
