@@ -16,6 +16,7 @@ SCOPES = (
     "tokens:write",
     "audit:read",
     "kb:read", "kb:write",
+    "transparency:write",
 )
 
 ROLE_SCOPES: dict[Role, frozenset[str]] = {
