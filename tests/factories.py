@@ -7,7 +7,7 @@ import time
 import httpx
 import pyotp
 
-from croupier.auth.principal import Principal
+from croupier.auth.principal import SCOPES, Principal
 from croupier.auth.service import SESSION_COOKIE, auth_service
 from croupier.auth.tokens import token_service
 from croupier.auth.users import user_service
@@ -54,11 +54,7 @@ async def principal_of(db: Database, user: User) -> Principal:
 async def api_token(db: Database, user: User, scopes: list[str] | None = None) -> str:
     async with db.transaction() as session:
         principal = await auth_service.principal_for(session, user)
-        wanted = scopes if scopes is not None else [s for s in
-                                                    ("brands:read", "brands:write", "players:read", "players:write",
-                                                     "conversations:read", "conversations:write", "users:read",
-                                                     "users:write", "tokens:write", "audit:read")
-                                                    if principal.allows(s)]
+        wanted = scopes if scopes is not None else [s for s in SCOPES if principal.allows(s)]
         _token, plaintext = await token_service.create(session, principal, "test", wanted)
     return plaintext
 

@@ -13,7 +13,7 @@ from croupier.db import Database
 from croupier.models import Brand, Channel, Role, User
 from tests.factories import api_token, make_brand, make_user, player_says, widget_session
 
-READ_SCOPES = ["brands:read", "players:read", "conversations:read", "users:read", "audit:read"]
+READ_SCOPES = ["brands:read", "players:read", "conversations:read", "users:read", "audit:read", "kb:read"]
 ACTORS = ("admin", "supervisor", "agent_a", "agent_b", "readonly")
 
 

@@ -1,0 +1,1 @@
+"""Knowledge base: categories, articles in every locale with versions, search, import and export."""
