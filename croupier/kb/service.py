@@ -104,13 +104,6 @@ class KbService:
         brand = await self.brand(session, principal, brand_id)
         return await repository.categories_of(session, brand.id)
 
-    async def category(self, session: AsyncSession, principal: Principal, category_id: int) -> KbCategory:
-        principal.require("kb:read")
-        category = await repository.category_for(session, principal, category_id)
-        if category is None:
-            raise NotFound(N_("There is no category %(id)s."), id=category_id)
-        return category
-
     def _names(self, brand: Brand, names: dict[str, str], *, required: bool) -> dict[str, str]:
         clean = {check_locale(brand, k): check_title(v) for k, v in names.items()}
         if required and brand.default_locale not in clean:
@@ -138,6 +131,8 @@ class KbService:
 
     async def update_category(self, session: AsyncSession, principal: Principal | None, category_id: int,
                               data: CategoryUpdate, *, ip: str | None = None, actor: str = "cli") -> KbCategory:
+        if principal is not None:
+            principal.require("kb:write")
         category = await session.get(KbCategory, category_id)
         if category is None or (principal is not None and not principal.sees_brand(category.brand_id)):
             raise NotFound(N_("There is no category %(id)s."), id=category_id)

@@ -14,6 +14,9 @@ from sqlalchemy import select
 
 from croupier.brand.service import brand_service
 from croupier.conversation.service import conversation_service
+from croupier.kb.importexport import to_zip
+from croupier.kb.schemas import ArticleIn, CategoryIn
+from croupier.kb.service import kb_service
 from croupier.kit.clock import utcnow
 from croupier.models import ApiToken, AuthorType, ChannelType, DeliveryState, Message, Role
 from croupier.player.service import player_service
@@ -35,6 +38,8 @@ CREATE_IN_A = statuses(201, 201, 201, 404, 403)
 ADMIN_ONLY = statuses(200, 403, 403, 403, 403)
 ADMIN_CREATES = statuses(201, 403, 403, 403, 403)
 OVERSIGHT = statuses(200, 200, 403, 403, 200)  # users:read / audit:read
+KB_WRITE_A = statuses(200, 200, 403, 403, 403)  # kb:write: supervisors and admins
+KB_CREATE_IN_A = statuses(201, 201, 403, 403, 403)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,30 @@ async def retry_failed_reply(w: World, actor: str, side: Side) -> tuple[str, dic
     return f"/api/v1/messages/{failed.id}/retry", {}
 
 
+async def kb_category(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
+    async with w.db.transaction() as s:
+        category = await kb_service.create_category(s, None, CategoryIn(
+            brand_id=side.brand.id, slug=f"cat-{actor.replace('_', '-')}", names={"en": "Payments"}))
+    return f"/api/v1/kb/categories/{category.id}", {"json": {"position": 3}}
+
+
+def kb_article(suffix: str, payload: dict[str, Any] | None = None) -> Build:
+    """A fresh article of the side's brand for each caller, addressed with `suffix`."""
+    async def build(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
+        async with w.db.transaction() as s:
+            article = await kb_service.create_article(s, None, ArticleIn(
+                brand_id=side.brand.id, slug=f"art-{actor.replace('_', '-')}", locale="en", title="Bonus rules",
+                body="Wager 30 times."))
+            await kb_service.publish(s, None, article.id, "en")
+        return f"/api/v1/kb/articles/{article.id}{suffix}", {} if payload is None else {"json": payload}
+    return build
+
+
+async def kb_import(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
+    archive = to_zip({f"articles/imp-{actor.replace('_', '-')}/en.md": b"---\ntitle: Bonus rules\n---\nWager.\n"}, "kb")
+    return f"/api/v1/kb/import?brand_id={side.brand.id}", {"files": {"file": ("kb.zip", archive, "application/zip")}}
+
+
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/openapi.json"): Case(EVERYONE, get("/api/v1/openapi.json"), public=True),
     ("GET", "/api/v1/docs"): Case(EVERYONE, get("/api/v1/docs"), public=True),
@@ -197,6 +226,33 @@ MATRIX: dict[tuple[str, str], Case] = {
         "name": f"VIP desk {actor}"})),
     ("GET", "/api/v1/audit"): Case(OVERSIGHT, get("/api/v1/audit?limit=500"), no_brand_b_audit),
     ("GET", "/api/v1/audit/verify"): Case(OVERSIGHT, get("/api/v1/audit/verify")),
+    ("GET", "/api/v1/kb/categories"): Case(READ_A, get("/api/v1/kb/categories?brand_id={side.brand.id}"),
+                                           brand_object=True),
+    ("POST", "/api/v1/kb/categories"): Case(KB_CREATE_IN_A, send("/api/v1/kb/categories", lambda w, actor, side: {
+        "brand_id": side.brand.id, "slug": f"c-{actor.replace('_', '-')}", "names": {"en": "Bonuses"}}),
+        brand_object=True),
+    ("PATCH", "/api/v1/kb/categories/{category_id}"): Case(KB_WRITE_A, kb_category, brand_object=True),
+    ("GET", "/api/v1/kb/articles"): Case(READ_A, get("/api/v1/kb/articles?brand_id={side.brand.id}"),
+                                         brand_object=True),
+    ("POST", "/api/v1/kb/articles"): Case(KB_CREATE_IN_A, send("/api/v1/kb/articles", lambda w, actor, side: {
+        "brand_id": side.brand.id, "slug": f"a-{actor.replace('_', '-')}", "locale": "en", "title": "Bonuses",
+        "body": "Wager 30 times."}), brand_object=True),
+    ("GET", "/api/v1/kb/articles/{article_id}"): Case(READ_A, kb_article(""), brand_object=True),
+    ("PATCH", "/api/v1/kb/articles/{article_id}"): Case(KB_WRITE_A, kb_article("", {"intents": ["bonus_terms"]}),
+                                                        brand_object=True),
+    ("DELETE", "/api/v1/kb/articles/{article_id}"): Case(KB_WRITE_A, kb_article(""), brand_object=True),
+    ("PUT", "/api/v1/kb/articles/{article_id}/translations/{locale}"): Case(KB_WRITE_A, kb_article(
+        "/translations/pl", {"title": "Bonusy", "body": "Obrót 30 razy."}), brand_object=True),
+    ("GET", "/api/v1/kb/articles/{article_id}/translations/{locale}/versions"): Case(
+        READ_A, kb_article("/translations/en/versions"), brand_object=True),
+    ("POST", "/api/v1/kb/articles/{article_id}/translations/{locale}/publish"): Case(
+        KB_WRITE_A, kb_article("/translations/en/publish", {}), brand_object=True),
+    ("POST", "/api/v1/kb/articles/{article_id}/translations/{locale}/unpublish"): Case(
+        KB_WRITE_A, kb_article("/translations/en/unpublish"), brand_object=True),
+    ("GET", "/api/v1/kb/search"): Case(READ_A, get("/api/v1/kb/search?brand_id={side.brand.id}&locale=en&q=bonus"),
+                                       brand_object=True),
+    ("GET", "/api/v1/kb/export"): Case(READ_A, get("/api/v1/kb/export?brand_id={side.brand.id}"), brand_object=True),
+    ("POST", "/api/v1/kb/import"): Case(KB_WRITE_A, kb_import, brand_object=True),
 }
 
 
