@@ -8,9 +8,11 @@ import os
 
 import typer
 
+from croupier.assistant.cli import app as assistant_app
 from croupier.config import get_settings
 
 app = typer.Typer(help="Croupier: player support for online casino operators.", no_args_is_help=True)
+app.add_typer(assistant_app, name="assistant")
 
 
 def _migrate() -> None:

@@ -1,0 +1,1 @@
+"""The assistant: language detection and intent classification (offline, CPU)."""
