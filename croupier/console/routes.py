@@ -16,6 +16,7 @@ from croupier.console import (
     player_routes,
     preferences_routes,
     static_routes,
+    transparency_routes,
 )
 from croupier.console.staff import HOME
 
@@ -29,5 +30,5 @@ async def home() -> RedirectResponse:
 
 
 for module in (auth_routes, inbox_routes, conversation_routes, call_routes, message_routes, player_routes, events_routes,
-               preferences_routes, channel_admin_routes, static_routes):
+               preferences_routes, channel_admin_routes, transparency_routes, static_routes):
     router.include_router(module.router)

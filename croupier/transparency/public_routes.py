@@ -63,7 +63,8 @@ def _refused(request: Request, refused: _Refused) -> HTMLResponse:
     if i18n.current_locale.get() not in (refused.brand.locales if refused.brand else i18n.available_locales()):
         i18n.current_locale.set(i18n.negotiate(request.headers.get("accept-language"),
                                                refused.brand.default_locale if refused.brand else "en"))
-    return _html("error.html", refused.status, message=refused.message, brand=refused.brand, **refused.links)
+    context = _context(refused.brand, i18n.current_locale.get(), "index") if refused.brand else {}
+    return _html("error.html", refused.status, message=refused.message, **context, **refused.links)
 
 
 async def _brand(session: AsyncSession, slug: str) -> Brand:

@@ -22,9 +22,12 @@ Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 
 
+NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}  # regions and placeholders babel also names
+
+
 def _country(code: str) -> str:
     code = code.strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", code) or code not in Locale("en").territories:
+    if not re.fullmatch(r"[A-Z]{2}", code) or code in NOT_COUNTRIES or code not in Locale("en").territories:
         raise ValueError("not an ISO 3166-1 alpha-2 country code, e.g. MT, FI, PL")
     return code
 

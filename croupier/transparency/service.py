@@ -107,11 +107,7 @@ class TransparencyService:
                       ip: str | None = None) -> PageVersion:
         """Publish a new version of a page; `principal` None is the demo seed. Earlier versions stay as they
         were, so the change log shows what players were shown and when."""
-        brand = await self._brand(session, principal, brand_id)
-        if locale not in brand.locales:
-            raise BadRequest(N_("%(brand)s does not publish in '%(locale)s'. Its languages: %(locales)s."),
-                             code="unknown_locale", brand=brand.name, locale=locale[:16],
-                             locales=", ".join(brand.locales))
+        brand = await self._brand_in(session, principal, brand_id, locale)
         title, body, change_summary = title.strip(), body.strip(), change_summary.strip()
         if not title or len(title) > 200:
             raise BadRequest(N_("Give the page a title of at most 200 characters."), code="invalid_title")
@@ -144,7 +140,7 @@ class TransparencyService:
 
     async def page_history(self, session: AsyncSession, principal: Principal, brand_id: int, kind: PageKind,
                            locale: str) -> tuple[Brand, list[PageVersion]]:
-        brand = await self._brand(session, principal, brand_id)
+        brand = await self._brand_in(session, principal, brand_id, locale)
         return brand, await repository.versions(session, brand.id, kind, locale)
 
     async def overview(self, session: AsyncSession, principal: Principal
@@ -278,6 +274,15 @@ class TransparencyService:
         brand = await session.get(Brand, brand_id) if principal is None or principal.sees_brand(brand_id) else None
         if brand is None:
             raise NotFound(N_("There is no brand %(id)s."), id=brand_id)
+        return brand
+
+    async def _brand_in(self, session: AsyncSession, principal: Principal | None, brand_id: int,
+                        locale: str) -> Brand:
+        brand = await self._brand(session, principal, brand_id)
+        if locale not in brand.locales:
+            raise BadRequest(N_("%(brand)s does not publish in '%(locale)s'. Its languages: %(locales)s."),
+                             code="unknown_locale", brand=brand.name, locale=locale[:16],
+                             locales=", ".join(brand.locales))
         return brand
 
     async def _write(self, session: AsyncSession, batch: _Batch, model: Any, rows: list[dict[str, Any]],
