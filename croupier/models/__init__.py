@@ -23,6 +23,7 @@ from croupier.models.kb import (
                                           ArticleTranslation,
                                           ArticleVersion,
                                           ArticleVote,
+                                          HelpCentreContacts,
                                           KbCategory,
                                           KbPassage,
                                           KbTerm,
@@ -54,7 +55,7 @@ from croupier.models.transparency import (
 
 __all__ = [
     "ApiToken", "Article", "ArticleStatus", "ArticleTranslation", "ArticleVersion", "ArticleVote",
-    "KbCategory", "KbPassage", "KbTerm", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "CallDirection", "CallLog", "CallOutcome",
+    "HelpCentreContacts", "KbCategory", "KbPassage", "KbTerm", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "CallDirection", "CallLog", "CallOutcome",
     "Channel", "ChannelType",
     "Conversation", "DeliveryState", "InboundEvent", "InboundState", "Job", "JobState", "Message", "Player", "PlayerIdentity", "Priority",
     "RecoveryCode", "Role", "StaffSession", "Status", "Tag", "Team", "User", "conversation_tags",

@@ -122,3 +122,14 @@ class ArticleVote(IdMixin, CreatedMixin, Base):
     translation_id: Mapped[int] = mapped_column(BigId, ForeignKey("kb_translations.id", ondelete="CASCADE"))
     voter: Mapped[str] = mapped_column(String(64))  # SHA-256 of the reader's random cookie, never an identity
     helpful: Mapped[bool] = mapped_column(Boolean)
+
+
+class HelpCentreContacts(Base):
+    """How players reach a brand besides the chat and the callback form, as its help centre lists them."""
+
+    __tablename__ = "kb_contacts"
+
+    brand_id: Mapped[int] = mapped_column(BigId, ForeignKey("brands.id", ondelete="CASCADE"), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    # [{"name": "Telegram", "url": "https://t.me/..."}], in the order shown
+    messengers: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 07:42:53.628026
+Create Date: 2026-11-22 07:52:42.771850
 """
 from alembic import op
 import sqlalchemy as sa
@@ -149,6 +149,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_kb_categories_brand_id_brands'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kb_categories')),
     sa.UniqueConstraint('brand_id', 'slug', name=op.f('uq_kb_categories_brand_id'))
+    )
+    op.create_table('kb_contacts',
+    sa.Column('brand_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('email', sa.String(length=320), nullable=True),
+    sa.Column('messengers', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_kb_contacts_brand_id_brands'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('brand_id', name=op.f('pk_kb_contacts'))
     )
     op.create_table('players',
     sa.Column('brand_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -533,6 +540,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index('ix_messages_conversation', ['conversation_id', 'id'], unique=False)
+        batch_op.create_index('ix_messages_external_id', ['external_id'], unique=False)
 
     op.create_table('attachments',
     sa.Column('message_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -577,6 +585,7 @@ def downgrade() -> None:
 
     op.drop_table('attachments')
     with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_messages_external_id')
         batch_op.drop_index('ix_messages_conversation')
 
     op.drop_table('messages')
@@ -660,6 +669,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_players_brand_id'))
 
     op.drop_table('players')
+    op.drop_table('kb_contacts')
     op.drop_table('kb_categories')
     with op.batch_alter_table('channels', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_channels_brand_id'))
