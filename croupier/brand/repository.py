@@ -35,6 +35,10 @@ async def webchat_channel(session: AsyncSession, brand_id: int) -> Channel | Non
                                                       Channel.type == ChannelType.webchat).order_by(Channel.id))
 
 
+async def channel_named(session: AsyncSession, brand_id: int, name: str) -> Channel | None:
+    return await session.scalar(select(Channel).where(Channel.brand_id == brand_id, Channel.name == name))
+
+
 async def channel_by_key(session: AsyncSession, key: str) -> Channel | None:
     return await session.scalar(select(Channel).where(Channel.key == key))
 

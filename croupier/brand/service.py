@@ -9,7 +9,7 @@ from croupier.auth.principal import Principal
 from croupier.brand import repository
 from croupier.brand.schemas import BrandIn, BrandUpdate
 from croupier.errors import BadRequest, Conflict, NotFound
-from croupier.kit import crypto, secrets
+from croupier.kit import secrets
 from croupier.kit.i18n import N_, available_locales
 from croupier.models import Brand, Channel, ChannelType
 
@@ -90,18 +90,6 @@ class BrandService:
                                    target_type="channel", target_id=channel.id, brand_id=brand_id, ip=ip,
                                    type=type_.value)
         return channel
-
-    async def add_telegram_channel(self, session: AsyncSession, principal: Principal, brand_id: int, name: str,
-                                   bot_token: str, *, api_base: str | None = None, ip: str | None = None
-                                   ) -> Channel:
-        """A Telegram bot channel; its token is stored encrypted and never shown again in full."""
-        bot_token = bot_token.strip()
-        if not bot_token or len(bot_token) > 200 or any(c.isspace() for c in bot_token):
-            raise BadRequest(N_("Enter the bot token that BotFather gave you."), code="bot_token_missing")
-        config: dict[str, object] = crypto.sealed("bot_token", bot_token)
-        if api_base:
-            config["api_base"] = api_base
-        return await self.add_channel(session, principal, brand_id, ChannelType.telegram, name, config, ip=ip)
 
     async def channel(self, session: AsyncSession, principal: Principal, channel_id: int) -> Channel:
         principal.require("brands:read")

@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from croupier.brand.service import brand_service
+from croupier.channels.admin import channel_admin
 from croupier.console.rendering import HERE
-from croupier.models import AuditEntry, DeliveryState, Job, Message, Role
+from croupier.models import AuditEntry, ChannelType, DeliveryState, Job, Message, Role
 from croupier.worker.runner import Runner
 from tests.channels.telegram_peer import bot_api
 from tests.console.flows import HTMX, conversation_from
@@ -35,8 +35,8 @@ async def world(client, db, peer):
     royal, _royal_chat = await make_brand(db, "royal", "Royal Spin")
     admin = await make_user(db, "admin@croupier.test", Role.admin)
     async with db.transaction() as s:
-        channel = await brand_service.add_telegram_channel(s, await principal_of(db, admin), lucky.id, "Lucky bot",
-                                                           peer.token, api_base=peer.url)
+        channel, _shown = await channel_admin.add(s, await principal_of(db, admin), lucky.id, ChannelType.telegram,
+                                                  "Lucky bot", {"bot_token": peer.token, "api_base": peer.url})
     conversation = await conversation_from(db, channel, "Where is my withdrawal?", who="7100123456")
     agent = await make_user(db, "agent@lucky.test", Role.agent, [lucky], name="Anna Agent")
     outsider = await make_user(db, "agent@royal.test", Role.agent, [royal], name="Rita Royal")

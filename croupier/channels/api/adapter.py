@@ -22,6 +22,7 @@ import orjson
 
 from croupier.channels.api import signing
 from croupier.channels.base import InboundMessage, OutboundMessage, OutboundResult, Parsed, SendError
+from croupier.channels.config import verifying_secret
 from croupier.errors import BadRequest
 from croupier.kit.i18n import N_
 from croupier.models import Channel
@@ -88,7 +89,7 @@ def _iso(moment: datetime) -> str:
 
 class ApiAdapter:
     def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
-        signing.verify(channel.secret, headers, body)
+        signing.verify(verifying_secret(channel, "signing_secret"), headers, body)
 
     def external_id(self, payload: dict[str, Any]) -> str:
         """The event id, once the whole event is known to be usable (a bad one is a 400, nothing stored)."""
@@ -125,7 +126,18 @@ class ApiAdapter:
         payload = {"type": "message.created", "message": {
             "id": message.id, "conversation_id": message.conversation_id, "player_id": message.recipient,
             "text": message.text, "created_at": _iso(message.created_at)}}
-        await post_signed(client, url, channel.secret, payload, str(message.id))
+        await post_signed(client, url, verifying_secret(channel, "signing_secret"), payload, str(message.id))
+        return OutboundResult(external_id=None)
+
+    async def send_test(self, channel: Channel, recipient: str, text: str, key: str, client: httpx.AsyncClient
+                        ) -> OutboundResult:
+        """The console's test message (probe.SendsTests): `{"type": "message.test", "message": {"player_id",
+        "text"}}`, with `Idempotency-Key: test-<key>`, the same on every retry."""
+        url = channel.config.get("callback_url")
+        if not url:
+            raise SendError("the API channel has no callback_url configured", retryable=False)
+        payload = {"type": "message.test", "message": {"player_id": recipient, "text": text}}
+        await post_signed(client, url, verifying_secret(channel, "signing_secret"), payload, f"test-{key}")
         return OutboundResult(external_id=None)
 
     async def send(self, channel: Channel, recipient: str, text: str, client: httpx.AsyncClient) -> OutboundResult:

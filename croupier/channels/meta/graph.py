@@ -3,8 +3,8 @@
 `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body keyed with the app secret>` header on every
 POST, and Graph API calls answering `{"error": {"message", "code", "error_subcode", …}}` on failure.
 
-The app secret is the channel's `secret`; `verify_token`, access tokens (plain, or encrypted at rest
-under `<name>_enc` as kit/crypto seals them), optional `api_base` (default
+The app secret (`app_secret`, else the channel's `secret`), `verify_token`, access tokens (plain, or
+encrypted at rest under `<name>_enc` as kit/crypto seals them), optional `api_base` (default
 https://graph.facebook.com) and `api_version` (default v21.0) live in its config."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from croupier.channels.base import SendError
+from croupier.channels.config import verifying_secret
 from croupier.errors import BadRequest, Forbidden, Unauthorized
 from croupier.kit import crypto, secrets
 from croupier.kit.i18n import N_
@@ -31,7 +32,8 @@ RATE_LIMIT_CODES = {4, 17, 32, 613, 80007, 130429, 131056}
 
 def verify_signature(channel: Channel, headers: dict[str, str], body: bytes) -> None:
     header = headers.get(SIGNATURE_HEADER, "")
-    expected = "sha256=" + hmac.new(channel.secret.encode(), body, hashlib.sha256).hexdigest()
+    key = verifying_secret(channel, "app_secret")
+    expected = "sha256=" + hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
     if not header or not secrets.equal(header.strip().lower(), expected):
         raise Unauthorized(N_("The webhook's signature is missing or wrong."), code="webhook_unverified")
 

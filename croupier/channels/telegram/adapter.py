@@ -4,8 +4,9 @@ Wire format (core.telegram.org/bots/api): the webhook is registered with `secret
 Telegram echoes in the `X-Telegram-Bot-Api-Secret-Token` header; each Update has a unique
 `update_id`; replies go to `POST {api}/bot{token}/sendMessage` and answer `{"ok": true, "result":
 {...}}` or `{"ok": false, "error_code": 429, "description": ..., "parameters": {"retry_after": n}}`.
-Channel config: `bot_token_enc` (encrypted, see kit/crypto; a plain `bot_token` is accepted too),
-optional `api_base` (default https://api.telegram.org)."""
+Channel config (telegram/config.py): `bot_token_enc` (encrypted, see kit/crypto; a plain `bot_token` is
+accepted too), `secret_token_enc` (else the channel's `secret` is the secret token), optional `api_base`
+(default https://api.telegram.org)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 
 from croupier.channels.base import InboundAttachment, InboundMessage, OutboundResult, Parsed, SendError
+from croupier.channels.config import verifying_secret
 from croupier.errors import BadRequest, Unauthorized
 from croupier.kit import crypto, secrets
 from croupier.kit.i18n import N_
@@ -35,7 +37,7 @@ def _api(channel: Channel) -> str:
 
 class TelegramAdapter:
     def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
-        if not secrets.equal(headers.get(HEADER, ""), channel.secret):
+        if not secrets.equal(headers.get(HEADER, ""), verifying_secret(channel, "secret_token")):
             raise Unauthorized(N_("The webhook's secret token is missing or wrong."), code="webhook_unverified")
 
     def external_id(self, payload: dict[str, Any]) -> str:

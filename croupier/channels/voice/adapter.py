@@ -18,6 +18,7 @@ import httpx
 
 from croupier.channels.api import signing
 from croupier.channels.base import InboundCall, InboundMessage, OutboundResult, Parsed, SendError
+from croupier.channels.config import verifying_secret
 from croupier.errors import BadRequest
 from croupier.kit import phone
 from croupier.kit.durations import duration
@@ -69,7 +70,7 @@ def _text(field: Any) -> str:
 
 class VoiceAdapter:
     def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
-        signing.verify(channel.secret, headers, body)
+        signing.verify(verifying_secret(channel, "signing_secret"), headers, body)
 
     def external_id(self, payload: dict[str, Any]) -> str:
         """The event id, once the event is known to be usable (a bad one is a 400, nothing stored)."""
