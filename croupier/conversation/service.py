@@ -48,12 +48,14 @@ class ConversationService:
     async def receive(self, session: AsyncSession, *, channel: Channel, identity: PlayerIdentity, body: str,
                       client_id: str | None = None, files: tuple[StoredFile, ...] = (),
                       language: str | None = None, external_id: str | None = None,
-                      current: Conversation | None = None) -> tuple[Message, bool]:
+                      current: Conversation | None = None, author_type: AuthorType = AuthorType.player,
+                      tags: tuple[str, ...] = ()) -> tuple[Message, bool]:
         """Store a player's message in their current conversation (reopening it) or a new one.
 
         `current` is the identity's current conversation when the caller has already loaded it (see
         `repository.current_id`); None means look it up. Returns (message, created); a repeated client_id
-        returns the stored message, created=False, and changes nothing."""
+        returns the stored message, created=False, and changes nothing. A `system` author records something
+        the player did other than writing (asking for a call back); `tags` are added to the conversation."""
         conversation = current or await repository.current_for_identity(session, identity.id)
         if conversation is None:
             await repository.lock_identity(session, identity.id)
@@ -69,7 +71,7 @@ class ConversationService:
             session.add(conversation)
             await session.flush()
         message = await repository.add_message_once(
-            session, conversation_id=conversation.id, author_type=AuthorType.player, body=body, is_private=False,
+            session, conversation_id=conversation.id, author_type=author_type, body=body, is_private=False,
             delivery_state=DeliveryState.received, client_id=client_id, external_id=external_id, created_at=now)
         if message is None:
             existing = await repository.message_by_client_id(session, conversation.id, client_id or "")
@@ -78,6 +80,8 @@ class ConversationService:
         if not opened:
             await repository.update_conversation(session, conversation,
                                                  self._player_wrote(conversation, language, preview, now))
+        if tags:
+            await self._retag(session, conversation, list(tags), [])
         attachments = await self._attach(session, message, files)
         self._publish(session, conversation, message, attachments, identity.display_name)
         return message, True

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from croupier.call.service import call_service
 from croupier.channels.base import InboundCall
-from croupier.models import AuditEntry, CallLog, ChannelType, Role
+from croupier.models import AuditEntry, CallLog, ChannelType, Role, User
 from tests.console.flows import HTMX, add_channel, conversation_from
 from tests.factories import console_session, make_brand, make_user
 
@@ -44,10 +44,11 @@ class TestPanel:
         assert 'id="log-call"' in page.text
 
     async def test_the_panel_speaks_the_agents_language(self, client, db, world):
+        async with db.transaction() as s:
+            (await s.get(User, world["agent"].id)).locale = "pl"
         await console_session(client, db, world["agent"])
-        page = await client.get(f"/console/conversations/{world['conversation'].id}",
-                                headers={"Accept-Language": "pl"})
-        assert "Zarejestruj połączenie" in page.text
+        page = await client.get(f"/console/conversations/{world['conversation'].id}")
+        assert "Zarejestruj połączenie" in page.text and "Połączenia" in page.text
 
 
 class TestLogACall:

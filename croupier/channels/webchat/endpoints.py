@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from croupier.channels.webchat.callbacks import callback_service
 from croupier.channels.webchat.fastpath import RATE_BUCKET
 from croupier.channels.webchat.schemas import (
     CLIENT_ID,
+    CallbackForm,
+    CallbackIn,
+    CallbackOut,
     MessageIn,
     SessionIn,
     SessionOut,
@@ -23,14 +30,17 @@ from croupier.config import get_settings
 from croupier.conversation import attachments as files
 from croupier.conversation import repository as conversations
 from croupier.conversation.schemas import MessageOut
-from croupier.errors import NotFound
-from croupier.kit import i18n, sse
+from croupier.errors import BadRequest, CroupierError, NotFound
+from croupier.kit import i18n, phone, sse
 from croupier.kit.i18n import N_
+from croupier.kit.templating import make_environment
 from croupier.live import LiveEvent
 from croupier.models import Attachment, Brand, Message, User
 from croupier.web import rate_limit, session_dep
 
 router = APIRouter(prefix="/api/widget/v1", tags=["widget"])
+PAGES = make_environment(Path(__file__).resolve().parent / "templates")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 async def widget_session(request: Request, session: AsyncSession = Depends(session_dep),
@@ -150,3 +160,74 @@ async def _out(session: AsyncSession, messages: list[Message]) -> list[MessageOu
     authors = {m.author_user_id for m in messages if m.author_user_id}
     names = {u.id: u.name.split()[0] for u in [await session.get(User, uid) for uid in authors] if u}
     return [MessageOut.of(m, atts.get(m.id, []), names.get(m.author_user_id or 0)) for m in messages]
+
+
+def _languages(request: Request) -> tuple[str, ...]:
+    """The browser's languages, best first, from Accept-Language (region hints for national numbers)."""
+    header = request.headers.get("accept-language", "")
+    return tuple(part.split(";")[0].strip() for part in header.split(",")[:10] if part.strip())
+
+
+@router.post("/callbacks", status_code=201, response_model=CallbackOut,
+             summary="Ask to be called back: JSON with the widget session, or a plain HTML form (see docs/widget.md)",
+             openapi_extra={"requestBody": {"content": {
+                 "application/json": {"schema": CallbackIn.model_json_schema()},
+                 "application/x-www-form-urlencoded": {"schema": CallbackForm.model_json_schema()}}}})
+async def request_callback(request: Request, session: AsyncSession = Depends(session_dep),
+                           authorization: Annotated[str | None, Header()] = None):
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() in FORM_TYPES:
+        return await _callback_form(request, session)
+    try:
+        data = CallbackIn.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+    ws = await widget_session(request, session, authorization)
+    await rate_limit(request, "widget-callback", "widget_rate_limit", key=str(ws.identity.id))
+    message, created, number = await callback_service.request(session, ws, data, languages=_languages(request))
+    out = CallbackOut(conversation_id=message.conversation_id, phone=number, message=MessageOut.of(message))
+    return out if created else JSONResponse(out.model_dump(mode="json"), status_code=200)
+
+
+async def _callback_form(request: Request, session: AsyncSession) -> Response:
+    """The help centre's form without JavaScript: the answer is a page in the player's language."""
+    form = await request.form()
+    fields = {k: v for k, v in form.items() if isinstance(v, str) and v.strip()}
+    return_to = fields.get("return_to", "")
+    if not return_to.startswith("/") or return_to.startswith("//") or "\\" in return_to:
+        return_to = ""
+    try:
+        data = CallbackForm.model_validate(fields)
+        await rate_limit(request, "widget-callback", "widget_rate_limit")
+        async with session.begin_nested():  # a refused request leaves nothing behind (it publishes nothing)
+            number = await _form_request(request, session, data)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = str(problem["loc"][0]) if problem["loc"] else "form"
+        error = BadRequest(N_("The field '%(name)s' does not accept the value '%(value)s'."), code="invalid_field",
+                           name=name, value=str(fields.get(name, ""))[:60])
+        return _page(error.render(), error.status_code, return_to=return_to)
+    except CroupierError as exc:
+        return _page(exc.render(), exc.status_code, exc.headers, return_to=return_to)
+    return _page("", 201, number=phone.readable(number), return_to=return_to)
+
+
+async def _form_request(request: Request, session: AsyncSession, data: CallbackForm) -> str:
+    """The form's request from the visitor's widget session (`token`) or as a new visitor of `key`."""
+    ws = None
+    if data.token:
+        try:
+            ws = await webchat_service.resume(session, data.token)
+        except CroupierError:
+            ws = None  # an expired session: a new visitor, if the key says where
+    if ws is None or (data.key and ws.channel.key != data.key):
+        if not data.key:
+            raise BadRequest(N_("The form needs the brand's chat key (key)."), code="callback_key_missing")
+        ws = await webchat_service.start(session, key=data.key)
+    i18n.current_locale.set(webchat_service.locale_for(ws.brand, data.locale, *_languages(request)))
+    _message, _created, number = await callback_service.request(session, ws, data, languages=_languages(request))
+    return number
+
+
+def _page(message: str, status: int, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    html = PAGES.get_template("callback.html").render(locale=i18n.current_locale.get(), message=message, **context)
+    return HTMLResponse(html, status_code=status, headers=headers)

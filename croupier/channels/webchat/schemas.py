@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from croupier.conversation.schemas import MessageOut
 
 CLIENT_ID = r"^[A-Za-z0-9_-]+$"
 
@@ -54,3 +58,39 @@ class TypingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     typing: bool
+
+
+class CallbackWindow(StrEnum):
+    asap = "asap"
+    morning = "morning"
+    afternoon = "afternoon"
+    evening = "evening"
+
+
+class CallbackIn(BaseModel):
+    """A player's request to be called back (JSON from the widget, or a plain HTML form)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    phone: str = Field("", max_length=40, description="As the player typed it; read in `country` when national")
+    country: str | None = Field(None, max_length=2, description="ISO 3166 country to read a national number in")
+    preferred_time: CallbackWindow | None = None
+    timezone: str | None = Field(None, max_length=64, description="The player's IANA time zone, e.g. Europe/Warsaw")
+    note: str | None = Field(None, max_length=500)
+    locale: str | None = Field(None, max_length=35)
+    client_id: str | None = Field(None, max_length=64, pattern=CLIENT_ID)
+
+
+class CallbackForm(CallbackIn):
+    """The same request from a page without JavaScript: the brand's key (or a widget session token) comes
+    in the form, and the answer is a page with a link back to `return_to`."""
+
+    key: str | None = Field(None, max_length=64)
+    token: str | None = Field(None, max_length=200)
+    return_to: str | None = Field(None, max_length=500, description="A path on this server, e.g. /help/lucky/en")
+
+
+class CallbackOut(BaseModel):
+    conversation_id: int
+    phone: str = Field(description="E.164")
+    message: MessageOut = Field(description="The system message the request added to the conversation")

@@ -28,7 +28,7 @@ function startCroupier(script, css) {
 
   const state = { token: memory.token || null, config: null, lastId: 0, seen: memory.seen || 0, es: null,
                   backoff: 1000, retry: 1000, flushing: false, session: null, unread: 0, open: false,
-                  typingAt: 0, typingStop: null, typingShown: null, lostTimer: null };
+                  typingAt: 0, typingStop: null, typingShown: null, lostTimer: null, callbackId: null };
   const t = (msgid) => (state.config && state.config.strings[msgid]) || msgid;
   const locale = () => (state.config ? state.config.locale : undefined);
   const newId = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2));
@@ -252,6 +252,39 @@ function startCroupier(script, css) {
     store.set({ locale: code });
     applyConfig(Object.assign({}, state.config, { locale: code, strings: await r.json() }));
   }
+  // -- callback requests: the number is checked and normalised by the server, which says why it refuses one --
+  const callbackCountry = () => {
+    for (const tag of languages()) { const region = tag.split("-")[1]; if (region && region.length === 2) return region.toUpperCase(); }
+    return null;
+  };
+  async function requestCallback() {
+    const phone = ui.callbackPhone.value.trim();
+    if (!phone) { view.callbackError(t("Enter the phone number we should call.")); return ui.callbackPhone.focus(); }
+    ui.callbackSubmit.disabled = true;
+    state.callbackId = state.callbackId || newId(); // the same id while retrying one request: it counts once
+    try {
+      await ensureSession();
+      let zone = null;
+      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (e) { /* no Intl time zones */ }
+      const r = await call("POST", "/callbacks", { phone, country: callbackCountry(), preferred_time: ui.callbackTime.value,
+        timezone: zone, note: ui.callbackNote.value.trim() || null, locale: locale(), client_id: state.callbackId });
+      if (r.status === 401) { await resetSession(); return requestCallback(); }
+      if (!r.ok) {
+        view.callbackError(r.status === 429 || r.status >= 500 ? t("The request was not sent. Please try again.") : await problem(r));
+        return ui.callbackPhone.focus();
+      }
+      const done = await r.json();
+      state.callbackId = null;
+      ui.callbackPhone.value = ui.callbackNote.value = "";
+      view.callbackOpen(false);
+      show(done.message);
+    } catch (e) {
+      view.callbackError(t("The request was not sent. Please try again."));
+    } finally {
+      ui.callbackSubmit.disabled = false;
+    }
+  }
+
   function submit() {
     const body = ui.input.value.trim();
     if (!body) return ui.input.focus();
@@ -268,7 +301,13 @@ function startCroupier(script, css) {
 
   ui.launcher.addEventListener("click", () => (state.open ? close() : open()));
   ui.close.addEventListener("click", close);
-  ui.panel.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
+  ui.panel.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    if (!ui.callbackForm.hidden) view.callbackOpen(false); else close();
+  });
+  ui.callback.addEventListener("click", () => view.callbackOpen(ui.callbackForm.hidden));
+  ui.callbackCancel.addEventListener("click", () => view.callbackOpen(false));
+  ui.callbackForm.addEventListener("submit", (e) => { e.preventDefault(); requestCallback(); });
   ui.locale.addEventListener("change", () => switchLocale(ui.locale.value));
   ui.attach.addEventListener("click", () => ui.file.click());
   ui.file.addEventListener("change", () => { for (const f of ui.file.files) upload(f); ui.file.value = ""; });

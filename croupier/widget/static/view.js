@@ -6,6 +6,7 @@ function createView(css, hooks) {
     chat: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 2-2Z"/></svg>',
     close: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><path d="M6 6l12 12M18 6 6 18"/></svg>',
     clip: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="m21 11-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7"/></svg>',
+    phone: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.46.57 3.6a1 1 0 0 1-.25 1z"/></svg>',
     send: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M3 20.5 21.5 12 3 3.5l.01 6.6L16 12 3.01 13.9z"/></svg>',
   };
   const t = hooks.t;
@@ -27,6 +28,8 @@ function createView(css, hooks) {
         <div class="titles"><h2 id="croupier-title" data-i18n="Support"></h2>
           <p class="subtitle" data-i18n="We usually reply in a few minutes, day and night."></p></div>
         <label class="lang"><span class="sr-only" data-i18n="Language"></span><select id="croupier-locale"></select></label>
+        <button type="button" class="icon-button" id="croupier-callback" aria-expanded="false"
+          aria-controls="croupier-callback-form" data-i18n-label="Request a call back">${ICONS.phone}</button>
         <button type="button" class="icon-button" id="croupier-close" data-i18n-label="Close chat">${ICONS.close}</button>
       </header>
       <p class="status" id="croupier-status" role="status" hidden></p>
@@ -43,6 +46,27 @@ function createView(css, hooks) {
         <button type="submit" class="icon-button send" id="croupier-send" data-i18n-label="Send">${ICONS.send}</button>
       </form>
       <p class="error" id="croupier-error" role="alert" hidden></p>
+      <form class="callback" id="croupier-callback-form" aria-labelledby="croupier-callback-title" novalidate hidden>
+        <h3 id="croupier-callback-title" data-i18n="Request a call back"></h3>
+        <label for="croupier-callback-phone" data-i18n="Your phone number"></label>
+        <input type="tel" id="croupier-callback-phone" autocomplete="tel" maxlength="40" required
+          aria-describedby="croupier-callback-hint croupier-callback-error">
+        <p class="hint" id="croupier-callback-hint" data-i18n="With the country code if you are abroad, e.g. +48 601 234 567."></p>
+        <label for="croupier-callback-time" data-i18n="When should we call?"></label>
+        <select id="croupier-callback-time">
+          <option value="asap" data-i18n="As soon as possible"></option>
+          <option value="morning" data-i18n="Morning (9:00–12:00)"></option>
+          <option value="afternoon" data-i18n="Afternoon (12:00–17:00)"></option>
+          <option value="evening" data-i18n="Evening (17:00–21:00)"></option>
+        </select>
+        <label for="croupier-callback-note" data-i18n="Anything we should know? (optional)"></label>
+        <textarea id="croupier-callback-note" rows="2" maxlength="500"></textarea>
+        <p class="error" id="croupier-callback-error" role="alert" hidden></p>
+        <div class="actions">
+          <button type="button" class="button" id="croupier-callback-cancel" data-i18n="Cancel"></button>
+          <button type="submit" class="button primary" id="croupier-callback-submit" data-i18n="Request the call"></button>
+        </div>
+      </form>
     </section>
     <button type="button" class="launcher" id="croupier-launcher" aria-expanded="false" hidden
       aria-controls="croupier-panel">${ICONS.chat}<span class="badge" aria-hidden="true" hidden></span></button>`;
@@ -50,7 +74,10 @@ function createView(css, hooks) {
   const $ = (id) => root.getElementById("croupier-" + id);
   const ui = { panel: $("panel"), launcher: $("launcher"), list: $("messages"), input: $("input"), form: $("form"),
                file: $("file"), locale: $("locale"), status: $("status"), typing: $("typing"), error: $("error"),
-               close: $("close"), attach: $("attach"), badge: root.querySelector(".badge") };
+               close: $("close"), attach: $("attach"), badge: root.querySelector(".badge"),
+               callback: $("callback"), callbackForm: $("callback-form"), callbackPhone: $("callback-phone"),
+               callbackTime: $("callback-time"), callbackNote: $("callback-note"), callbackError: $("callback-error"),
+               callbackCancel: $("callback-cancel"), callbackSubmit: $("callback-submit") };
   const byId = new Map();
   const byClient = new Map();
 
@@ -141,6 +168,21 @@ function createView(css, hooks) {
   }
   function scrollDown() { ui.list.scrollTop = ui.list.scrollHeight; }
 
+  /* The callback form takes the place of the conversation while it is open. */
+  function callbackOpen(open) {
+    ui.callbackForm.hidden = !open;
+    for (const el of [ui.list, ui.typing, ui.form]) el.hidden = open;
+    ui.callback.setAttribute("aria-expanded", String(open));
+    callbackError(null);
+    (open ? ui.callbackPhone : ui.callback).focus();
+    if (!open) scrollDown();
+  }
+  function callbackError(text) {
+    ui.callbackError.textContent = text || "";
+    ui.callbackError.hidden = !text;
+    if (text) ui.callbackPhone.setAttribute("aria-invalid", "true"); else ui.callbackPhone.removeAttribute("aria-invalid");
+  }
+
   function attachment(a) {
     if (a.content_type.startsWith("image/")) {
       const button = Object.assign(document.createElement("button"), { type: "button", className: "image" });
@@ -158,5 +200,5 @@ function createView(css, hooks) {
     return link;
   }
 
-  return { host, ui, byClient, texts, show, pending, mark, scrollDown };
+  return { host, ui, byClient, texts, show, pending, mark, scrollDown, callbackOpen, callbackError };
 }
