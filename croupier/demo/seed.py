@@ -1,4 +1,5 @@
-"""`croupier demo`: two casino brands, their teams and staff, and about forty conversations in five languages.
+"""`croupier demo`: two casino brands, their teams and staff, about forty conversations in five languages,
+and each brand's transparency centre (pages, licences, helplines, game rounds and payments).
 
 Everything is created through the services, as the product would create it. Running it again changes
 nothing: brands, teams and staff are looked up by slug, name and e-mail first, and a brand's
@@ -32,6 +33,7 @@ from croupier.demo.cast import BRANDS, DEMO_DOMAIN, DEMO_PASSWORD, STAFF, TEAMS,
 from croupier.demo.dialogue import Dialogue
 from croupier.demo.dialogues import ALL
 from croupier.demo.players import DEMO_PLAYERS
+from croupier.demo.transparency.seed import seed_transparency
 from croupier.kit import secrets
 from croupier.kit.clock import utcnow
 from croupier.models import Brand, Conversation, Message, Status, Team, User
@@ -69,6 +71,8 @@ async def seed(settings: Settings) -> list[Login]:
             for dialogue in ALL:
                 if dialogue.brand in new_brands:
                     await _play(session, world, dialogue)
+            for slug in sorted(new_brands):
+                await seed_transparency(session, world.brands[slug])
             return [_login(spec, world) for spec in STAFF]
     finally:
         await db.dispose()

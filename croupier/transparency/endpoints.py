@@ -97,8 +97,8 @@ def _payout_out(row: PayoutRow) -> PayoutRowOut:
 
 @router.get("/reports/payouts", response_model=PayoutReportOut,
             summary="Theoretical against measured RTP per game and month, and per game over the period")
-async def payout_report(brand_id: PathId, months: int = Query(6, ge=1, le=36, description="Calendar months, "
-                                                                "this one included"),
+async def payout_report(brand_id: PathId, months: int = Query(6, ge=1, le=36, description="Full calendar "
+                                                                "months before this one, which is included too"),
                         principal: Principal = Depends(api_principal), session: AsyncSession = Depends(session_dep)):
     brand = await transparency_service.readable_brand(session, principal, brand_id)
     report = await transparency_service.payouts(session, brand, months)

@@ -151,7 +151,7 @@ class TransparencyService:
         return visible, await repository.page_summary(session, [b.id for b in visible])
 
     # -- the operator's data --------------------------------------------------------------------------
-    async def post_games(self, session: AsyncSession, principal: Principal, brand_id: int,
+    async def post_games(self, session: AsyncSession, principal: Principal | None, brand_id: int,
                          items: list[dict[str, Any]], *, ip: str | None = None) -> BatchOut:
         brand = await self._brand(session, principal, brand_id)
         batch = _Batch()
@@ -161,7 +161,7 @@ class TransparencyService:
         await self._write(session, batch, Game, rows, existing, lambda r: r["code"], ("brand_id", "code"))
         return await self._audited(session, principal, brand, "games", batch, ip)
 
-    async def post_game_months(self, session: AsyncSession, principal: Principal, brand_id: int,
+    async def post_game_months(self, session: AsyncSession, principal: Principal | None, brand_id: int,
                                items: list[dict[str, Any]], *, ip: str | None = None) -> BatchOut:
         brand = await self._brand(session, principal, brand_id)
         batch = _Batch()
@@ -185,7 +185,7 @@ class TransparencyService:
                           ("game_id", "month"), ignore=("updated_at",))
         return await self._audited(session, principal, brand, "game_months", batch, ip)
 
-    async def post_methods(self, session: AsyncSession, principal: Principal, brand_id: int,
+    async def post_methods(self, session: AsyncSession, principal: Principal | None, brand_id: int,
                            items: list[dict[str, Any]], *, ip: str | None = None) -> BatchOut:
         brand = await self._brand(session, principal, brand_id)
         batch = _Batch()
@@ -195,7 +195,7 @@ class TransparencyService:
         await self._write(session, batch, PaymentMethod, rows, existing, lambda r: r["code"], ("brand_id", "code"))
         return await self._audited(session, principal, brand, "payment_methods", batch, ip)
 
-    async def post_transactions(self, session: AsyncSession, principal: Principal, brand_id: int,
+    async def post_transactions(self, session: AsyncSession, principal: Principal | None, brand_id: int,
                                 items: list[dict[str, Any]], *, ip: str | None = None) -> BatchOut:
         brand = await self._brand(session, principal, brand_id)
         batch = _Batch()
@@ -223,7 +223,7 @@ class TransparencyService:
                                     ("status", "completed_at"), only_pending=True)
         return await self._audited(session, principal, brand, "transactions", batch, ip)
 
-    async def post_licences(self, session: AsyncSession, principal: Principal, brand_id: int,
+    async def post_licences(self, session: AsyncSession, principal: Principal | None, brand_id: int,
                             items: list[dict[str, Any]], *, ip: str | None = None) -> BatchOut:
         brand = await self._brand(session, principal, brand_id)
         batch = _Batch()
@@ -234,7 +234,7 @@ class TransparencyService:
                           ("brand_id", "licence_number"))
         return await self._audited(session, principal, brand, "licences", batch, ip)
 
-    async def post_helplines(self, session: AsyncSession, principal: Principal, brand_id: int,
+    async def post_helplines(self, session: AsyncSession, principal: Principal | None, brand_id: int,
                              items: list[dict[str, Any]], *, ip: str | None = None) -> BatchOut:
         brand = await self._brand(session, principal, brand_id)
         batch = _Batch()
@@ -254,9 +254,9 @@ class TransparencyService:
         return brand
 
     async def payouts(self, session: AsyncSession, brand: Brand, months: int) -> reports.PayoutReport:
-        """The payout report over the last `months` calendar months, this one included."""
+        """The payout report over the last `months` full calendar months and the current one so far."""
         first = utcnow().date().replace(day=1)
-        for _ in range(months - 1):
+        for _ in range(months):
             first = (first - timedelta(days=1)).replace(day=1)
         return reports.payout_report(await repository.games(session, brand.id),
                                      await repository.game_months(session, brand.id, first))
@@ -299,11 +299,11 @@ class TransparencyService:
             update = tuple(k for k in changing[0] if k not in keys)
             await repository.upsert(session, model, changing, keys, update)
 
-    async def _audited(self, session: AsyncSession, principal: Principal, brand: Brand, what: str,
+    async def _audited(self, session: AsyncSession, principal: Principal | None, brand: Brand, what: str,
                        batch: _Batch, ip: str | None) -> BatchOut:
         out = batch.out
-        await audit_service.record(session, f"transparency.{what}_posted", principal=principal, target_type="brand",
-                                   target_id=brand.id, brand_id=brand.id, ip=ip, created=out.created,
+        await audit_service.record(session, f"transparency.{what}_posted", principal=principal, actor="demo seed",
+                                   target_type="brand", target_id=brand.id, brand_id=brand.id, ip=ip, created=out.created,
                                    updated=out.updated, unchanged=out.unchanged, rejected=len(out.rejected))
         return out
 
