@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.conversation.endpoints import router as conversation_api
     from croupier.demo.routes import router as demo
     from croupier.health import router as health
+    from croupier.helpcenter.routes import router as help_centre
     from croupier.kb.endpoints import router as kb_api
     from croupier.player.endpoints import router as player_api
     from croupier.transparency.endpoints import router as transparency_api
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Routes are matched in this order, one by one: the players' widget API (the busiest) comes first.
     for router in (widget_api, health, brand_api, channel_webhooks, player_api, conversation_api, call_api, auth_api,
-                   audit_api, kb_api, transparency_api, transparency_pages, widget_static, console, demo):
+                   audit_api, kb_api, transparency_api, transparency_pages, widget_static, console, help_centre, demo):
         app.include_router(router)
 
     app.add_middleware(WidgetMessageFastPath)  # innermost: the middleware below still wraps it

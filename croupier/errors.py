@@ -81,6 +81,10 @@ def _wants_html(request: Request) -> bool:
 def install(app: FastAPI) -> None:
     @app.exception_handler(CroupierError)
     async def _croupier(request: Request, exc: CroupierError) -> Response:
+        if request.url.path.startswith("/help/"):
+            from croupier.helpcenter.rendering import render_error as help_centre_error
+
+            return help_centre_error(request, exc)
         if _wants_html(request):
             from croupier.console.rendering import render_error
 

@@ -1,6 +1,7 @@
 """A brand's knowledge base as files, so operators can keep it in git (the format is in docs/kb.md):
 
     categories.yaml                 - a list of {slug, position, names: {locale: name}, descriptions}
+    helpcentre.yaml                 - {email, messengers: [{name, url}]}: contact options besides chat and callback
     articles/<slug>/<locale>.md     - YAML front matter (title, category, intents, position, status) + Markdown
 
 An import is checked whole before anything is written: every problem is reported with its file and line,
@@ -39,6 +40,8 @@ from croupier.models import ArticleStatus, Brand
 MAX_FILES = 5_000
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 CATEGORIES = "categories.yaml"
+CONTACTS = "helpcentre.yaml"
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 ARTICLE_PATH = re.compile(r"^articles/([^/]+)/([^/]+)\.md$")
 FRONT_MATTER_KEYS = {"title", "category", "intents", "position", "status"}
 
@@ -78,6 +81,7 @@ class _Article:
 class _Plan:
     categories: list[dict[str, Any]] = field(default_factory=list)
     articles: dict[str, _Article] = field(default_factory=dict)
+    contacts: dict[str, Any] | None = None
     problems: list[ImportProblem] = field(default_factory=list)
 
     def problem(self, file: str, line: int | None, message: str, **params: Any) -> None:
@@ -133,6 +137,8 @@ def _plan(brand: Brand, files: dict[str, bytes]) -> _Plan:
             continue
         if name == CATEGORIES:
             _read_categories(plan, brand, text)
+        elif name == CONTACTS:
+            _read_contacts(plan, text)
         elif (match := ARTICLE_PATH.match(name)) is not None:
             _read_article(plan, brand, name, match.group(1), match.group(2), text)
         elif name.endswith((".md", ".yaml", ".yml")):
@@ -201,6 +207,28 @@ def _read_categories(plan: _Plan, brand: Brand, text: str) -> None:
             seen.add(item["slug"])
             plan.categories.append({"slug": item["slug"], "names": names, "descriptions": descriptions,
                                     "position": position if isinstance(position, int) and position >= 0 else index})
+
+
+def _read_contacts(plan: _Plan, text: str) -> None:
+    data = _yaml(plan, CONTACTS, text, 1) or {}
+    lines = text.split("\n")
+    if not isinstance(data, dict):
+        plan.problem(CONTACTS, 1, N_("helpcentre.yaml holds 'email' and 'messengers'."))
+        return
+    for key in sorted(set(map(str, data)) - {"email", "messengers"}):
+        plan.problem(CONTACTS, _key_line(lines, key) - 1, N_("Unknown field '%(key)s'. Fields: %(known)s."),
+                     key=key, known="email, messengers")
+    email, messengers = data.get("email"), data.get("messengers") or []
+    if email is not None and (not isinstance(email, str) or not EMAIL.fullmatch(email) or len(email) > 320):
+        plan.problem(CONTACTS, _key_line(lines, "email") - 1, N_("This is not an e-mail address."))
+    if not isinstance(messengers, list) or not all(
+            isinstance(m, dict) and set(m) == {"name", "url"} and isinstance(m["name"], str)
+            and 0 < len(m["name"]) <= 60 and isinstance(m["url"], str) and m["url"].startswith("https://")
+            and len(m["url"]) <= 500 for m in messengers):
+        plan.problem(CONTACTS, _key_line(lines, "messengers") - 1,
+                     N_("Each messenger has a name and an https:// address (url)."))
+    elif len(plan.problems) == 0 or plan.problems[-1].file != CONTACTS:
+        plan.contacts = {"email": email, "messengers": [{"name": m["name"], "url": m["url"]} for m in messengers]}
 
 
 def _read_article(plan: _Plan, brand: Brand, name: str, slug: str, locale: str, text: str) -> None:
@@ -316,6 +344,9 @@ async def import_files(session: AsyncSession, principal: Principal | None, brand
                 await kb_service.publish(session, principal, article.id, t.locale, ip=ip, actor=actor)
                 report.published += 1
             report.unchanged += not saved and not publish
+    if plan.contacts is not None:
+        await kb_service.set_contacts(session, principal, brand.id, plan.contacts["email"],
+                                      plan.contacts["messengers"], ip=ip, actor=actor)
     await audit_service.record(session, "kb.imported", principal=principal, actor=actor, target_type="brand",
                                target_id=brand.id, brand_id=brand.id, ip=ip, **report.model_dump())
     return report
@@ -329,6 +360,9 @@ async def export_files(session: AsyncSession, principal: Principal, brand_id: in
     out = {CATEGORIES: _dump([{"slug": c.slug, "position": c.position, "names": c.names,
                                **({"descriptions": c.descriptions} if c.descriptions else {})}
                               for c in categories]).encode()}
+    contacts = await kb_service.contacts(session, brand)
+    if contacts is not None:
+        out[CONTACTS] = _dump({"email": contacts.email, "messengers": contacts.messengers}).encode()
     articles = await repository.articles_of(session, brand.id)
     translations = await repository.translations_of(session, [a.id for a in articles])
     for article in articles:

@@ -28,6 +28,7 @@ from croupier.models import (
     ArticleVersion,
     ArticleVote,
     Brand,
+    HelpCentreContacts,
     KbCategory,
 )
 
@@ -312,6 +313,22 @@ class KbService:
                                        ip=ip, locale=locale)
         return translation
 
+    async def set_contacts(self, session: AsyncSession, principal: Principal | None, brand_id: int,
+                           email: str | None, messengers: list[dict[str, str]], *, ip: str | None = None,
+                           actor: str = "cli") -> HelpCentreContacts:
+        """The help centre's e-mail address and messenger links (checked by the caller: see importexport)."""
+        brand = await self._writable_brand(session, principal, brand_id)
+        contacts = await session.get(HelpCentreContacts, brand.id)
+        if contacts is None:
+            contacts = HelpCentreContacts(brand_id=brand.id)
+            session.add(contacts)
+        if (contacts.email, contacts.messengers) != (email, messengers):
+            contacts.email, contacts.messengers = email, messengers
+            await session.flush()
+            await audit_service.record(session, "kb.contacts_updated", principal=principal, actor=actor,
+                                       target_type="brand", target_id=brand.id, brand_id=brand.id, ip=ip)
+        return contacts
+
     # -- the public help centre ----------------------------------------------------
     async def published_articles(self, session: AsyncSession, brand: Brand, locale: str,
                                  category_id: int | None = None) -> list[Shown]:
@@ -326,10 +343,28 @@ class KbService:
             raise NotFound(N_("There is no article '%(slug)s' in this help centre."), slug=slug[:120])
         return shown[0]
 
+    async def public_categories(self, session: AsyncSession, brand: Brand) -> list[KbCategory]:
+        return await repository.categories_of(session, brand.id)
+
+    async def public_category(self, session: AsyncSession, brand: Brand, category_id: int | None
+                              ) -> KbCategory | None:
+        category = await session.get(KbCategory, category_id) if category_id else None
+        return category if category is not None and category.brand_id == brand.id else None
+
+    async def published_locales_of(self, session: AsyncSession, brand: Brand) -> dict[int, list[str]]:
+        """{article id: the locales it is published in} for a whole brand (the sitemap)."""
+        out: dict[int, list[str]] = {}
+        for t, _v in await repository.published(session, brand.id, tuple(brand.locales)):
+            out.setdefault(t.article_id, []).append(t.locale)
+        return {k: sorted(v) for k, v in out.items()}
+
     async def published_locales(self, session: AsyncSession, brand: Brand, article_id: int) -> list[str]:
         """The locales an article is published in (for hreflang alternates)."""
         rows = await repository.published(session, brand.id, tuple(brand.locales), [article_id])
         return sorted(t.locale for t, _v in rows)
+
+    async def contacts(self, session: AsyncSession, brand: Brand) -> HelpCentreContacts | None:
+        return await session.get(HelpCentreContacts, brand.id)
 
     async def vote(self, session: AsyncSession, translation: ArticleTranslation, voter: str, helpful: bool
                    ) -> ArticleTranslation:

@@ -1,0 +1,1 @@
+"""The public help centre of each brand (knowledge-base articles, search, contact options)."""
