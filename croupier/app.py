@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from croupier import __version__, errors
+from croupier.channels.email.listener import SmtpListeners
 from croupier.config import Settings, get_settings
 from croupier.db import Database
 from croupier.kit.middleware import BodyLimit, RequestLocale, SecurityHeaders
@@ -33,9 +34,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runner = Runner(app.state.db) if settings.run_worker else None
         if runner:
             runner.start()
+        app.state.smtp_listeners = SmtpListeners(app.state.db)  # email channels' built-in SMTP servers
+        await app.state.smtp_listeners.start()
         try:
             yield
         finally:
+            await app.state.smtp_listeners.stop()
             if runner:
                 await runner.stop()
             await hub.stop()

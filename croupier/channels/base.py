@@ -19,6 +19,7 @@ DELIVER_JOB = "channels.deliver"
 class InboundAttachment:
     ref: str  # the provider's handle for the file, resolved by `fetch`
     filename: str
+    content: bytes | None = None  # the file itself when the payload carries it (email): nothing to fetch
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ class InboundMessage:
     attachments: tuple[InboundAttachment, ...] = ()
     player_external_id: str | None = None  # the operator's own player id, when the provider is the operator
     call: InboundCall | None = None  # phone channel: the call this message reports
+    # Email-like channels: a message continues the conversation holding one of the provider ids it answers
+    # (`thread`) or the conversation its reply address proves (`conversation_id`); otherwise it opens a new one.
+    separate_threads: bool = False
+    thread: tuple[str, ...] = ()
+    conversation_id: int | None = None
+    subject: str | None = None  # the subject of the conversation it opens
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,9 @@ class OutboundMessage:
     text: str
     created_at: datetime
     last_player_message_at: datetime | None = None  # for providers' customer-service windows (WhatsApp)
+    subject: str | None = None  # the conversation's subject (email)
+    thread: tuple[str, ...] = ()  # external ids of the conversation's earlier messages, oldest first (email)
+    automatic: bool = False  # written by the assistant or the system, not by a person
 
 
 class SendError(Exception):

@@ -6,6 +6,8 @@ from croupier.channels.api.adapter import ApiAdapter
 from croupier.channels.api.config import ApiConfig
 from croupier.channels.base import ChannelAdapter
 from croupier.channels.config import ChannelConfig
+from croupier.channels.email.adapter import EmailAdapter
+from croupier.channels.email.config import EmailConfig
 from croupier.channels.meta.adapter import MetaMessagingAdapter
 from croupier.channels.meta.config import InstagramConfig, MessengerConfig
 from croupier.channels.telegram.adapter import TelegramAdapter
@@ -23,6 +25,7 @@ ADAPTERS: dict[ChannelType, ChannelAdapter] = {
     ChannelType.instagram: MetaMessagingAdapter(),
     ChannelType.api: ApiAdapter(),
     ChannelType.phone: VoiceAdapter(),
+    ChannelType.email: EmailAdapter(),
 }
 
 CONFIGS: dict[ChannelType, type[ChannelConfig]] = {
@@ -32,4 +35,5 @@ CONFIGS: dict[ChannelType, type[ChannelConfig]] = {
     ChannelType.instagram: InstagramConfig,
     ChannelType.api: ApiConfig,
     ChannelType.phone: PhoneConfig,
+    ChannelType.email: EmailConfig,
 }

@@ -3,6 +3,8 @@ player -> conversation -> message in a job, and deliver agents' replies through 
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import orjson
 from sqlalchemy import select
@@ -39,6 +41,7 @@ from croupier.models import (
     InboundState,
     Message,
     PlayerIdentity,
+    Status,
 )
 from croupier.player.service import player_service
 from croupier.worker.queue import RetryLater, enqueue
@@ -89,7 +92,13 @@ class ChannelService:
             raise BadRequest(N_("The request body is not valid JSON."), code="malformed_json") from exc
         if not isinstance(payload, dict):
             raise BadRequest(N_("The webhook payload must be a JSON object."), code="malformed_payload")
-        external_id = adapter.external_id(payload)[:256]
+        return await self.store_event(session, channel, adapter.external_id(payload), payload)
+
+    async def store_event(self, session: AsyncSession, channel: Channel, external_id: str, payload: dict[str, Any]
+                          ) -> tuple[InboundEvent, bool]:
+        """Store a received event once per (channel, external id) with its processing job; (event, False) for
+        a replay. The caller commits before acknowledging the provider (webhook 200, SMTP 250, IMAP flag)."""
+        external_id = external_id[:256]
         found = await self._event(session, channel.id, external_id)
         if found is not None:
             return found, False
@@ -127,14 +136,33 @@ class ChannelService:
                                                                  display_name=message.sender_name, locale=locale,
                                                                  player_external_id=message.player_external_id)
                 body = "\n".join([message.text, *notes]).strip()
+                current, fresh = await self._thread(session, channel, message)
                 stored_message, created = await conversation_service.receive(
                     session, channel=channel, identity=identity, body=body, files=tuple(stored), language=locale,
-                    external_id=message.external_id, client_id=f"ext-{message.external_id}"[:64])
+                    external_id=message.external_id, client_id=f"ext-{message.external_id}"[:64],
+                    current=current, fresh=fresh, subject=message.subject)
                 if message.call is not None and created:
                     await call_service.record(session, stored_message.conversation_id, message.call)
             for update in parsed.updates:
                 await self._apply_update(session, channel, update)
             event.state, event.handled_at, event.error = InboundState.handled, utcnow(), None
+
+    async def _thread(self, session: AsyncSession, channel: Channel, message: InboundMessage
+                      ) -> tuple[Conversation | None, bool]:
+        """(conversation to continue, open a new one) for email-like channels; (None, False) lets the identity's
+        current conversation take the message. A closed conversation is never continued."""
+        if not message.separate_threads:
+            return None, False
+        conversation_id = None
+        if message.thread:
+            conversation_id = await session.scalar(
+                select(Message.conversation_id).join(Conversation, Conversation.id == Message.conversation_id)
+                .where(Conversation.channel_id == channel.id, Message.external_id.in_(message.thread[-20:]))
+                .order_by(Message.id.desc()).limit(1))
+        conversation = await session.get(Conversation, conversation_id or message.conversation_id or 0)
+        if conversation is None or conversation.channel_id != channel.id or conversation.status == Status.closed:
+            return None, True
+        return conversation, False
 
     async def _apply_update(self, session: AsyncSession, channel: Channel, update: DeliveryUpdate) -> None:
         """A provider's status callback: sent -> delivered -> read only move forward; failed keeps the reason."""
@@ -163,7 +191,9 @@ class ChannelService:
         stored, notes = [], []
         for att in message.attachments:
             try:
-                stored.append(attachments.store(att.filename, await adapter.fetch(channel, att.ref, self.client)))
+                content = att.content if att.content is not None else await adapter.fetch(channel, att.ref,
+                                                                                           self.client)
+                stored.append(attachments.store(att.filename, content))
             except SendError as exc:
                 if exc.retryable:
                     raise RetryLater(exc.reason, exc.retry_after) from exc
@@ -190,9 +220,15 @@ class ChannelService:
             if row is None or row[0].delivery_state != DeliveryState.pending:
                 return  # already sent (a retried job after a crash) or withdrawn: never send twice
             message, conversation, channel, identity = row
+            thread = await session.scalars(
+                select(Message.external_id).where(Message.conversation_id == conversation.id, Message.id < message.id,
+                                                  Message.external_id.is_not(None))
+                .order_by(Message.id.desc()).limit(20))
             outbound = OutboundMessage(id=message.id, conversation_id=message.conversation_id,
                                        recipient=identity.external_id, text=message.body, created_at=message.created_at,
-                                       last_player_message_at=conversation.last_player_message_at)
+                                       last_player_message_at=conversation.last_player_message_at,
+                                       subject=conversation.subject, thread=tuple(reversed(list(thread))),
+                                       automatic=message.author_type in (AuthorType.assistant, AuthorType.system))
         adapter = adapter_for(channel)
         send_message = getattr(adapter, "send_message", None)  # base.SendsMessages
         try:

@@ -49,15 +49,17 @@ class ConversationService:
                       client_id: str | None = None, files: tuple[StoredFile, ...] = (),
                       language: str | None = None, external_id: str | None = None,
                       current: Conversation | None = None, author_type: AuthorType = AuthorType.player,
-                      tags: tuple[str, ...] = ()) -> tuple[Message, bool]:
+                      tags: tuple[str, ...] = (), fresh: bool = False,
+                      subject: str | None = None) -> tuple[Message, bool]:
         """Store a player's message in their current conversation (reopening it) or a new one.
 
         `current` is the identity's current conversation when the caller has already loaded it (see
-        `repository.current_id`); None means look it up. Returns (message, created); a repeated client_id
+        `repository.current_id`); None means look it up, unless `fresh` asks for a new conversation (an email
+        that continues none, opening one with `subject`). Returns (message, created); a repeated client_id
         returns the stored message, created=False, and changes nothing. A `system` author records something
         the player did other than writing (asking for a call back); `tags` are added to the conversation."""
-        conversation = current or await repository.current_for_identity(session, identity.id)
-        if conversation is None:
+        conversation = current or (None if fresh else await repository.current_for_identity(session, identity.id))
+        if conversation is None and not fresh:
             await repository.lock_identity(session, identity.id)
             conversation = await repository.current_for_identity(session, identity.id)
         now = utcnow()
@@ -67,7 +69,8 @@ class ConversationService:
             conversation = Conversation(brand_id=channel.brand_id, channel_id=channel.id,
                                         player_id=identity.player_id, identity_id=identity.id, status=Status.open,
                                         language=language, last_message_at=now, last_player_message_at=now,
-                                        message_count=1, preview=preview, reopened_count=0)
+                                        message_count=1, preview=preview, reopened_count=0,
+                                        subject=subject and subject[:300])
             session.add(conversation)
             await session.flush()
         message = await repository.add_message_once(

@@ -104,6 +104,7 @@ class Message(IdMixin, CreatedMixin, Base):
     __table_args__ = (
         UniqueConstraint("conversation_id", "client_id"),
         Index("ix_messages_conversation", "conversation_id", "id"),
+        Index("ix_messages_external_id", "external_id"),  # threading (email) and providers' status callbacks
     )
 
     conversation_id: Mapped[int] = mapped_column(BigId, ForeignKey("conversations.id", ondelete="CASCADE"))

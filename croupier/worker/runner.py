@@ -28,15 +28,19 @@ POLL_SECONDS = 1.0
 class Periodic:
     name: str
     every_seconds: float
-    run: Callable[[AsyncSession], Awaitable[int]]
+    run: Callable[[AsyncSession], Awaitable[int]] | Callable[[Database], Awaitable[int]]
+    # run gets the Database and opens its own transactions (network calls, e.g. IMAP, outside any of them)
+    own_transactions: bool = False
 
 
 def periodic_tasks() -> list[Periodic]:
+    from croupier.channels.email.imap import POLL_EVERY, poll_mailboxes
     from croupier.channels.tasks import requeue_stranded_events
     from croupier.conversation.tasks import wake_snoozed
 
     return [Periodic("conversations.wake_snoozed", 30, wake_snoozed),
-            Periodic("channels.requeue_stranded_events", 60, requeue_stranded_events)]
+            Periodic("channels.requeue_stranded_events", 60, requeue_stranded_events),
+            Periodic("channels.email.poll_mailboxes", POLL_EVERY, poll_mailboxes, own_transactions=True)]
 
 
 def job_handlers() -> dict[str, Handler]:
@@ -66,6 +70,8 @@ class Runner:
                 await task
 
     async def run_once(self, task: Periodic) -> int:
+        if task.own_transactions:
+            return await task.run(self.db)  # type: ignore[arg-type]
         async with self.db.transaction() as session:
             return await task.run(session)
 

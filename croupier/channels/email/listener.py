@@ -1,0 +1,134 @@
+"""The built-in SMTP listener (aiosmtpd), run by the app in its own event loop: one server per distinct
+(listen_host, listen_port) of the active email channels, found at start-up and checked again every
+SYNC_SECONDS. RCPT TO is accepted only for a channel's address or its +tag sub-addresses (never a relay:
+anything else gets 550); DATA is answered 250 only after the message is stored and committed (intake.store)
+for every channel it was addressed to, 451 if that failed, so the sending server tries again.
+
+Several app processes bind the same port (SO_REUSEPORT) and the kernel spreads connections between them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+from typing import Any
+
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from sqlalchemy import select
+
+from croupier.channels.email import addresses, intake
+from croupier.channels.email.config import settings_of
+from croupier.db import Database
+from croupier.errors import CroupierError
+from croupier.models import Channel, ChannelType
+
+log = logging.getLogger(__name__)
+SYNC_SECONDS = 60.0
+Address = tuple[str, int]
+
+
+class Mailroom:
+    """aiosmtpd's handler for one listening address."""
+
+    def __init__(self, db: Database, bound: Address) -> None:
+        self.db, self.bound = db, bound
+
+    async def channels(self) -> list[tuple[int, str]]:
+        """(channel id, address) of the active email channels listening here."""
+        async with self.db.transaction() as session:
+            found = await session.scalars(select(Channel).where(Channel.type == ChannelType.email,
+                                                                Channel.is_active.is_(True)))
+            return [(c.id, s.address) for c, s in ((c, _settings(c)) for c in found)
+                    if s is not None and (s.listen_host, s.listen_port) == self.bound]
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope, address: str,
+                          rcpt_options: list[str]) -> str:
+        try:
+            ours = [cid for cid, own in await self.channels() if addresses.same_mailbox(address, own)]
+        except Exception:  # noqa: BLE001 - the database is unavailable: the sender will try again
+            log.exception("SMTP listener: looking up channels failed")
+            return "451 4.3.0 Temporary failure, try again later"
+        if not ours:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        routed: set[int] = getattr(envelope, "croupier_channels", set())
+        routed.update(ours)
+        envelope.croupier_channels = routed  # type: ignore[attr-defined]
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or (envelope.content if isinstance(envelope.content, bytes) else b"")
+        try:
+            for channel_id in sorted(getattr(envelope, "croupier_channels", ())):
+                await intake.store(self.db, channel_id, raw, via="smtp", mail_from=envelope.mail_from or "",
+                                   rcpt=list(envelope.rcpt_tos))
+        except Exception:  # noqa: BLE001 - not stored, not acknowledged: the sender retries
+            log.exception("SMTP listener: storing a message failed")
+            return "451 4.3.0 Temporary failure, try again later"
+        return "250 2.0.0 OK: stored"
+
+
+def _settings(channel: Channel) -> Any:
+    try:
+        settings = settings_of(channel)
+    except (CroupierError, ValueError):
+        return None
+    return settings if settings.listen_port else None
+
+
+class SmtpListeners:
+    """Owned by the app's lifespan: starts, re-checks and stops the listening servers."""
+
+    def __init__(self, db: Database, hostname: str = "croupier") -> None:
+        self.db, self.hostname = db, hostname
+        self.servers: dict[Address, asyncio.AbstractServer] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.sync()
+        self._task = asyncio.create_task(self._resync(), name="smtp-listeners")
+
+    async def sync(self) -> None:
+        """Listen on every address an active email channel asks for; stop listening where none does."""
+        async with self.db.transaction() as session:
+            wanted = {(s.listen_host, s.listen_port) for s in
+                      (_settings(c) for c in await session.scalars(select(Channel).where(
+                          Channel.type == ChannelType.email, Channel.is_active.is_(True))))
+                      if s is not None}
+        for bound in set(self.servers) - wanted:
+            server = self.servers.pop(bound)
+            server.close()
+            await server.wait_closed()
+        for bound in wanted - set(self.servers):
+            try:
+                self.servers[bound] = await self._serve(bound)
+            except OSError as exc:
+                log.error("SMTP listener: cannot listen on %s:%s: %s", *bound, exc)
+
+    async def _serve(self, bound: Address) -> asyncio.AbstractServer:
+        loop = asyncio.get_running_loop()
+        handler = Mailroom(self.db, bound)
+        return await loop.create_server(
+            lambda: SMTP(handler, hostname=self.hostname, data_size_limit=intake.MAX_BYTES, enable_SMTPUTF8=True,
+                         decode_data=False, timeout=120, loop=loop),
+            host=bound[0], port=bound[1], reuse_port=hasattr(socket, "SO_REUSEPORT"))
+
+    async def _resync(self) -> None:
+        while True:
+            await asyncio.sleep(SYNC_SECONDS)
+            try:
+                await self.sync()
+            except Exception:  # noqa: BLE001
+                log.exception("SMTP listener: re-checking the channels failed")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for server in self.servers.values():
+            server.close()
+        for server in self.servers.values():
+            await server.wait_closed()
+        self.servers.clear()
