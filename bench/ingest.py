@@ -41,7 +41,7 @@ INBOX_REQUESTS, INBOX_SECONDS = 300, 30.0
 INBOX_PAGES = {"inbox": "/console/inbox", "inbox_api": "/api/v1/conversations"}
 
 
-def _env(url: str, data_dir: Path, redis_url: str) -> dict[str, str]:
+def server_env(url: str, data_dir: Path, redis_url: str) -> dict[str, str]:
     return {"CROUPIER_DATABASE_URL": url, "CROUPIER_DATA_DIR": str(data_dir), "CROUPIER_REDIS_URL": redis_url,
             "CROUPIER_SECRET_KEY": "bench-secret-key-0123456789abcdef", "CROUPIER_ENVIRONMENT": "production",
             # The benchmark's virtual users all come from 127.0.0.1: a per-IP widget limit would refuse
@@ -119,7 +119,7 @@ async def _stored_player_messages() -> int:
 
 
 def run_backend(url: str, data_dir: Path, redis_url: str) -> dict[str, object]:
-    env = _env(url, data_dir, redis_url)
+    env = server_env(url, data_dir, redis_url)
     os.environ.update(env)
     get_settings.cache_clear()
     data_dir.mkdir(parents=True, exist_ok=True)

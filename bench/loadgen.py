@@ -81,9 +81,10 @@ Request = tuple[str, str, dict[str, str], bytes]  # method, path, headers, body
 
 
 async def drive(host: str, port: int, make: list[Callable[[int], Request]], *, total: int, seconds: float,
-                ok: tuple[int, ...] = (200, 201)) -> Outcome:
+                ok: tuple[int, ...] = (200, 201), acked: Callable[[Request, float], None] | None = None) -> Outcome:
     """One keep-alive connection per entry of `make` (one virtual user each), sending requests one after
-    another until `total` requests were sent in all or `seconds` have passed."""
+    another until `total` requests were sent in all or `seconds` have passed. `acked(request, when)` is
+    told the perf_counter() moment each successful answer was read."""
     out = Outcome()
     sent = 0
     deadline = time.perf_counter() + seconds
@@ -106,8 +107,11 @@ async def drive(host: str, port: int, make: list[Callable[[int], Request]], *, t
                     continue
                 out.statuses[status] = out.statuses.get(status, 0) + 1
                 if status in ok:
+                    done = time.perf_counter()
                     out.ok += 1
-                    out.latencies_ms.append((time.perf_counter() - t0) * 1000)
+                    out.latencies_ms.append((done - t0) * 1000)
+                    if acked is not None:
+                        acked((method, path, headers, body), done)
                 else:
                     out.errors += 1
         finally:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import case, insert, literal, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.auth.service import SESSION_COOKIE, auth_service
 from croupier.auth.tokens import token_service
@@ -39,14 +40,7 @@ async def seed(settings: Settings, conversations: int) -> Seeded:
             brand = await brand_service.create(session, None, BrandIn(
                 slug="bench", name="Bench Casino", locales=list(LANGUAGES), default_locale="en"))
             channel = await brands.webchat_channel(session, brand.id)
-            user = await user_service.create(session, None, email="agent@bench.example", name="Bench Agent",
-                                             role=Role.agent, password="correct horse battery staple 42",
-                                             brand_ids=[brand.id])
-            cookie, staff_session = auth_service._new_session(user, mfa_passed=True, ip="127.0.0.1",
-                                                              user_agent="bench")
-            session.add(staff_session)
-            principal = await auth_service.principal_for(session, user)
-            _token, plaintext = await token_service.create(session, principal, "bench", ["conversations:read"])
+            cookie, plaintext = await agent(session, brand.id, ["conversations:read"])
         await _bulk_conversations(db, brand.id, channel.id, conversations)
         async with db.engine.connect() as conn:  # statistics, and the bulk load written out before measuring
             await conn.execute(text("ANALYZE"))
@@ -57,7 +51,18 @@ async def seed(settings: Settings, conversations: int) -> Seeded:
     finally:
         await db.dispose()
     os.sync()  # (SQLite folds its write-ahead log into the file when its last connection closes)
-    return Seeded(channel.key, f"{SESSION_COOKIE}={cookie}", plaintext)
+    return Seeded(channel.key, cookie, plaintext)
+
+
+async def agent(session: AsyncSession, brand_id: int, scopes: list[str]) -> tuple[str, str]:
+    """An agent of the brand, signed in: ("name=value" for the Cookie header, an API token with `scopes`)."""
+    user = await user_service.create(session, None, email="agent@bench.example", name="Bench Agent",
+                                     role=Role.agent, password="correct horse battery staple 42", brand_ids=[brand_id])
+    cookie, staff_session = auth_service._new_session(user, mfa_passed=True, ip="127.0.0.1", user_agent="bench")
+    session.add(staff_session)
+    principal = await auth_service.principal_for(session, user)
+    _token, plaintext = await token_service.create(session, principal, "bench", scopes)
+    return f"{SESSION_COOKIE}={cookie}", plaintext
 
 
 async def _bulk_conversations(db: Database, brand_id: int, channel_id: int, count: int) -> None:
