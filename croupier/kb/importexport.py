@@ -324,7 +324,7 @@ async def import_files(session: AsyncSession, principal: Principal | None, brand
             found = await repository.category_by_slug(session, brand.id, planned.category)
             categories[planned.category] = found.id if found else 0
         article = await repository.article_by_slug(session, brand.id, slug)
-        first = planned.translations[0]
+        first, created = planned.translations[0], article is None
         if article is None:
             article = await kb_service.create_article(session, principal, ArticleIn(
                 brand_id=brand.id, slug=slug, locale=first.locale, title=first.title, body=first.body,
@@ -337,6 +337,7 @@ async def import_files(session: AsyncSession, principal: Principal | None, brand
             translation, saved = await kb_service.save_translation(session, principal, article.id, t.locale,
                                                                    t.title, t.body, note="import", ip=ip,
                                                                    actor=actor)
+            saved = saved or (created and t is first)  # create_article saved the first translation
             report.versions += saved
             publish = t.status == ArticleStatus.published and \
                 translation.published_version != translation.latest_version
