@@ -32,6 +32,7 @@ from croupier.demo import repository
 from croupier.demo.cast import BRANDS, DEMO_DOMAIN, DEMO_PASSWORD, STAFF, TEAMS, StaffSpec
 from croupier.demo.dialogue import Dialogue
 from croupier.demo.dialogues import ALL
+from croupier.demo.knowledge_base import seed_knowledge_base
 from croupier.demo.players import DEMO_PLAYERS
 from croupier.demo.transparency.seed import seed_transparency
 from croupier.kit import secrets
@@ -73,6 +74,8 @@ async def seed(settings: Settings) -> list[Login]:
                     await _play(session, world, dialogue)
             for slug in sorted(new_brands):
                 await seed_transparency(session, world.brands[slug])
+            for brand in world.brands.values():
+                await seed_knowledge_base(session, brand)
             return [_login(spec, world) for spec in STAFF]
     finally:
         await db.dispose()
