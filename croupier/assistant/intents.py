@@ -88,7 +88,9 @@ class IntentModel:
 
     def classify_many(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[Classification]:
         languages = [lang or self.detect_language(t) for t, lang in zip(texts, languages, strict=True)]
-        probabilities = self.intents.probabilities(self.features.transform(texts, languages))
+        X = self.features.transform(texts, languages)
+        probabilities = self.intents.probabilities(X)
+        probabilities[X.getnnz(axis=1) == 0] = 1.0 / len(self.intents.classes)  # nothing the model knows
         best = probabilities.argmax(axis=1)
         results = []
         for row, column in enumerate(best):
