@@ -12,6 +12,7 @@ from croupier.console import (
     conversation_routes,
     events_routes,
     inbox_routes,
+    kb_routes,
     message_routes,
     player_routes,
     preferences_routes,
@@ -30,5 +31,5 @@ async def home() -> RedirectResponse:
 
 
 for module in (auth_routes, inbox_routes, conversation_routes, call_routes, message_routes, player_routes, events_routes,
-               preferences_routes, channel_admin_routes, transparency_routes, static_routes):
+               preferences_routes, channel_admin_routes, kb_routes, transparency_routes, static_routes):
     router.include_router(module.router)

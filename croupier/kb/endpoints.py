@@ -9,8 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.auth.dependencies import api_principal
 from croupier.auth.principal import Principal
-from croupier.config import get_settings
-from croupier.errors import PayloadTooLarge
 from croupier.kb import importexport, search
 from croupier.kb.schemas import (
     ArticleIn,
@@ -28,7 +26,6 @@ from croupier.kb.schemas import (
 )
 from croupier.kb.service import kb_service
 from croupier.kit.error_schemas import API_ERRORS, CONFLICT
-from croupier.kit.i18n import N_
 from croupier.kit.ids import MAX_ID, PathId
 from croupier.kit.json_route import JsonRoute
 from croupier.models import Article
@@ -160,8 +157,7 @@ async def export(brand_id: int = BrandId, principal: Principal = Depends(api_pri
                  session: AsyncSession = Depends(session_dep)):
     brand = await kb_service.brand(session, principal, brand_id)
     files = await importexport.export_files(session, principal, brand.id)
-    return Response(importexport.to_zip(files, f"kb-{brand.slug}"), media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="kb-{brand.slug}.zip"'})
+    return importexport.zip_download(files, brand.slug)
 
 
 @router.post("/import", response_model=ImportReport,
@@ -170,9 +166,5 @@ async def import_zip(request: Request, brand_id: int = BrandId, file: UploadFile
                      principal: Principal = Depends(api_principal), session: AsyncSession = Depends(session_dep)):
     principal.require("kb:write")
     await kb_service.brand(session, principal, brand_id)
-    limit = get_settings().attachment_max_bytes
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLarge(N_("The request body is too large: the limit is %(limit)s bytes."), limit=limit)
-    return await importexport.import_files(session, principal, brand_id, importexport.files_from_zip(data),
+    return await importexport.import_files(session, principal, brand_id, await importexport.files_from_upload(file),
                                            ip=client_ip(request))

@@ -18,11 +18,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
+from fastapi import Response, UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.audit.service import audit_service
 from croupier.auth.principal import Principal
-from croupier.errors import BadRequest, CroupierError
+from croupier.config import get_settings
+from croupier.errors import BadRequest, CroupierError, PayloadTooLarge
 from croupier.intents import INTENTS
 from croupier.kb import repository
 from croupier.kb.schemas import (
@@ -113,6 +115,15 @@ def files_from_zip(data: bytes) -> dict[str, bytes]:
                 for i in entries}
     except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
         raise BadRequest(N_("The zip archive is damaged or encrypted."), code="not_a_zip") from None
+
+
+async def files_from_upload(upload: UploadFile) -> dict[str, bytes]:
+    """The files of an uploaded zip, refused with 413 beyond the upload limit."""
+    limit = get_settings().attachment_max_bytes
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(N_("The request body is too large: the limit is %(limit)s bytes."), limit=limit)
+    return files_from_zip(data)
 
 
 def files_from_directory(root: Path) -> dict[str, bytes]:
@@ -376,6 +387,12 @@ async def export_files(session: AsyncSession, principal: Principal, brand_id: in
                         status="published" if t.published_version == t.latest_version else "draft")
             out[f"articles/{article.slug}/{t.locale}.md"] = f"---\n{_dump(meta)}---\n\n{version.body}".encode()
     return out
+
+
+def zip_download(files: dict[str, bytes], brand_slug: str) -> Response:
+    name = f"kb-{brand_slug}"
+    return Response(to_zip(files, name), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.zip"'})
 
 
 def to_zip(files: dict[str, bytes], folder: str) -> bytes:
