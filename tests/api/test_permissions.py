@@ -177,6 +177,17 @@ async def kb_import(w: World, actor: str, side: Side) -> tuple[str, dict[str, An
     return f"/api/v1/kb/import?brand_id={side.brand.id}", {"files": {"file": ("kb.zip", archive, "application/zip")}}
 
 
+TRANSPARENCY_ITEMS = {  # one valid item per batch route (a brand's first game, method, … )
+    "games": {"code": "g1", "name": "Book of Stars", "provider": "Nebula", "theoretical_rtp": "96.2", "std_dev": "9"},
+    "game-months": {"game": "unknown", "month": "2026-01", "rounds": 1, "total_stake": "1", "total_payout": "1"},
+    "payment-methods": {"code": "visa", "name": "Visa", "kind": "card", "currency": "EUR"},
+    "transactions": {"external_id": "t1", "method": "unknown", "direction": "deposit", "amount": "5",
+                     "currency": "EUR", "requested_at": "2026-01-01T00:00:00Z", "status": "pending"},
+    "licences": {"licence_number": "L-1", "regulator": "Malta Gaming Authority", "jurisdiction": "MT",
+                 "register_url": "https://www.mga.org.mt/"},
+    "helplines": {"country": "FI", "name": "Peluuri", "phone": "0800 100 101"},
+}
+
 MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/openapi.json"): Case(EVERYONE, get("/api/v1/openapi.json"), public=True),
     ("GET", "/api/v1/docs"): Case(EVERYONE, get("/api/v1/docs"), public=True),
@@ -253,6 +264,14 @@ MATRIX: dict[tuple[str, str], Case] = {
                                        brand_object=True),
     ("GET", "/api/v1/kb/export"): Case(READ_A, get("/api/v1/kb/export?brand_id={side.brand.id}"), brand_object=True),
     ("POST", "/api/v1/kb/import"): Case(KB_WRITE_A, kb_import, brand_object=True),
+    **{("POST", f"/api/v1/transparency/brands/{{brand_id}}/{what}"): Case(ADMIN_ONLY, send(
+        f"/api/v1/transparency/brands/{{side.brand.id}}/{what}", lambda w, actor, side, item=item: {"items": [item]}),
+        brand_object=True) for what, item in TRANSPARENCY_ITEMS.items()},
+    ("GET", "/api/v1/transparency/brands/{brand_id}/reports/payouts"): Case(
+        READ_A, get("/api/v1/transparency/brands/{side.brand.id}/reports/payouts"), brand_object=True),
+    ("GET", "/api/v1/transparency/brands/{brand_id}/reports/payment-methods"): Case(
+        READ_A, get("/api/v1/transparency/brands/{side.brand.id}/reports/payment-methods?days=90"),
+        brand_object=True),
 }
 
 
