@@ -52,6 +52,7 @@ class InboundMessage:
     thread: tuple[str, ...] = ()
     conversation_id: int | None = None
     subject: str | None = None  # the subject of the conversation it opens
+    email: str | None = None  # the sender's email address, kept on a new player
 
 
 @dataclass(frozen=True)

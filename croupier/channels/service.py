@@ -134,7 +134,8 @@ class ChannelService:
                 locale = i18n.normalize(message.locale)
                 identity = await player_service.resolve_identity(session, channel, message.sender_id,
                                                                  display_name=message.sender_name, locale=locale,
-                                                                 player_external_id=message.player_external_id)
+                                                                 player_external_id=message.player_external_id,
+                                                                 email=message.email)
                 body = "\n".join([message.text, *notes]).strip()
                 current, fresh = await self._thread(session, channel, message)
                 stored_message, created = await conversation_service.receive(
@@ -153,13 +154,12 @@ class ChannelService:
         current conversation take the message. A closed conversation is never continued."""
         if not message.separate_threads:
             return None, False
-        conversation_id = None
-        if message.thread:
-            conversation_id = await session.scalar(
-                select(Message.conversation_id).join(Conversation, Conversation.id == Message.conversation_id)
-                .where(Conversation.channel_id == channel.id, Message.external_id.in_(message.thread[-20:]))
-                .order_by(Message.id.desc()).limit(1))
-        conversation = await session.get(Conversation, conversation_id or message.conversation_id or 0)
+        known = [*message.thread[-20:], message.external_id]  # the message itself: parsed again, not twice
+        conversation_id = await session.scalar(
+            select(Message.conversation_id).join(Conversation, Conversation.id == Message.conversation_id)
+            .where(Conversation.channel_id == channel.id, Message.external_id.in_(known))
+            .order_by(Message.id.desc()).limit(1)) or message.conversation_id
+        conversation = await session.get(Conversation, conversation_id) if conversation_id else None
         if conversation is None or conversation.channel_id != channel.id or conversation.status == Status.closed:
             return None, True
         return conversation, False

@@ -80,7 +80,7 @@ class EmailAdapter:
             text="\n\n".join(p for p in (text, *notes) if p), sender_name=letter.sender_name, locale=letter.language,
             attachments=tuple(InboundAttachment(f"part-{i}", p.filename, p.content)
                               for i, p in enumerate(letter.attachments)),
-            separate_threads=True, thread=letter.thread, subject=letter.subject,
+            separate_threads=True, thread=letter.thread, subject=letter.subject, email=letter.sender,
             conversation_id=addresses.conversation_in(recipients, settings.address, channel.secret)
             if settings.reply_token else None)])
 
