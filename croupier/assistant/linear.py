@@ -10,9 +10,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize_scalar
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.svm import LinearSVC
 
 CALIBRATION_FOLDS = 3
 
@@ -27,6 +24,10 @@ class LinearHead:
 
     @classmethod
     def fit(cls, X: sp.csr_matrix, labels: Sequence[str], c: float, seed: int = 0) -> LinearHead:
+        # Training only: a loaded model classifies without scikit-learn in memory.
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+        from sklearn.svm import LinearSVC
+
         classes, y = np.unique(np.asarray(labels), return_inverse=True)
         if len(classes) < 2:
             raise ValueError("at least two different labels are needed to train a classifier")
@@ -50,6 +51,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 def fit_temperature(margins: np.ndarray, y: np.ndarray) -> float:
     """The temperature minimising the negative log-likelihood of the true classes."""
+    from scipy.optimize import minimize_scalar
+
     rows = np.arange(len(y))
 
     def nll(log_t: float) -> float:
