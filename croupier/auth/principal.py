@@ -17,14 +17,17 @@ SCOPES = (
     "audit:read",
     "kb:read", "kb:write",
     "transparency:write",
+    "macros:read", "macros:write",
+    "playbooks:read", "playbooks:write", "playbooks:supervise",
 )
 
 ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.agent: frozenset({"brands:read", "players:read", "players:write", "conversations:read",
-                           "conversations:write", "tokens:write", "kb:read"}),
+                           "conversations:write", "tokens:write", "kb:read", "macros:read", "playbooks:read"}),
     Role.supervisor: frozenset({"brands:read", "players:read", "players:write", "conversations:read",
                                 "conversations:write", "users:read", "tokens:write", "audit:read",
-                                "kb:read", "kb:write"}),
+                                "kb:read", "kb:write", "macros:read", "macros:write", "playbooks:read",
+                                "playbooks:write", "playbooks:supervise"}),
     Role.admin: frozenset(SCOPES),
 }
 

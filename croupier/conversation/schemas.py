@@ -54,6 +54,7 @@ class ConversationOut(BaseModel):
     assignee_id: int | None
     team_id: int | None
     language: str | None
+    intent: str | None
     subject: str | None
     preview: str
     tags: list[str] = []
@@ -81,6 +82,9 @@ class ConversationUpdate(BaseModel):
     team_id: int | None = Field(None, ge=0, le=MAX_ID, description="0 to clear the team")
     add_tags: list[str] = []
     remove_tags: list[str] = []
+    intent: str | None = Field(None, max_length=40, description="An intent id of the taxonomy; \"\" to clear")
+    playbook_override: bool = Field(False, description="Supervisors: resolve or close even though the "
+                                                       "playbook's mandatory steps are not all ticked")
 
 
 class ReplyIn(BaseModel):

@@ -18,6 +18,7 @@ from croupier.conversation import repository
 from croupier.conversation.attachments import StoredFile
 from croupier.conversation.schemas import ConversationUpdate, MessageOut
 from croupier.errors import BadRequest, NotFound
+from croupier.intents import INTENTS
 from croupier.kit.clock import utcnow
 from croupier.kit.i18n import N_
 from croupier.live import LiveEvent, publish_after_commit
@@ -38,9 +39,11 @@ from croupier.models import (
     conversation_tags,
     user_brands,
 )
+from croupier.playbook.matching import before_ending
 from croupier.worker.queue import enqueue
 
 PREVIEW_CHARS = 160
+ENDED = (Status.resolved, Status.closed)
 
 
 class ConversationService:
@@ -194,7 +197,15 @@ class ConversationService:
         changes: dict[str, object] = {}
         resnooze = (change.status == Status.snoozed == conversation.status and change.snoozed_until is not None
                     and change.snoozed_until != conversation.snoozed_until)
+        if change.intent is not None and (change.intent or None) != conversation.intent:
+            if change.intent and change.intent not in INTENTS:
+                raise BadRequest(N_("Unknown intent: %(intents)s. Known intents: %(known)s."), code="unknown_intent",
+                                 intents=change.intent, known=", ".join(INTENTS))
+            conversation.intent = changes["intent"] = change.intent or None
         if change.status is not None and (change.status != conversation.status or resnooze):
+            if change.status in ENDED and conversation.status not in ENDED:
+                changes.update(await before_ending(session, principal, conversation,
+                                                   override=change.playbook_override))
             self._set_status(conversation, change.status, change.snoozed_until)
             changes["status"] = change.status.value
             if conversation.snoozed_until is not None:

@@ -28,6 +28,8 @@ from croupier.models.kb import (
                                           KbPassage,
                                           KbTerm,
 )
+from croupier.models.macro import Macro
+from croupier.models.playbook import Playbook, PlaybookRun, PlaybookTick, PlaybookVersion
 from croupier.models.player import Player, PlayerIdentity
 from croupier.models.staff import (
                                           ApiToken,
@@ -62,4 +64,5 @@ __all__ = [
     "user_brands", "user_teams",
     "Direction", "Game", "GameMonth", "Helpline", "Licence", "MethodKind", "PageKind", "PageVersion",
     "PaymentMethod", "PaymentTransaction", "TransactionStatus",
+    "Macro", "Playbook", "PlaybookRun", "PlaybookTick", "PlaybookVersion",
 ]

@@ -88,6 +88,8 @@ class Conversation(IdMixin, CreatedMixin, Base):
     assignee_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id", ondelete="SET NULL"))
     team_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     language: Mapped[str | None] = mapped_column(String(16), index=True)
+    # An id of the SPEC's intent taxonomy (croupier/intents.py), set by agents or the assistant.
+    intent: Mapped[str | None] = mapped_column(String(40), index=True)
     subject: Mapped[str | None] = mapped_column(String(300))
     preview: Mapped[str] = mapped_column(String(200), default="")
     snoozed_until: Mapped[datetime | None]

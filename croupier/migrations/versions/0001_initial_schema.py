@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 07:52:42.771850
+Create Date: 2026-11-22 08:06:05.060017
 """
 from alembic import op
 import sqlalchemy as sa
@@ -156,6 +156,33 @@ def upgrade() -> None:
     sa.Column('messengers', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_kb_contacts_brand_id_brands'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('brand_id', name=op.f('pk_kb_contacts'))
+    )
+    op.create_table('macros',
+    sa.Column('brand_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('shortcut', sa.String(length=32), nullable=False),
+    sa.Column('texts', sa.JSON(), nullable=False),
+    sa.Column('updated_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_macros_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_macros_updated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_macros'))
+    )
+    with op.batch_alter_table('macros', schema=None) as batch_op:
+        batch_op.create_index('ix_macros_brand_shortcut', ['brand_id', 'shortcut'], unique=False)
+
+    op.create_table('playbooks',
+    sa.Column('brand_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('intent', sa.String(length=40), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_playbooks_brand_id_brands'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_playbooks')),
+    sa.UniqueConstraint('brand_id', 'intent', name=op.f('uq_playbooks_brand_id'))
     )
     op.create_table('players',
     sa.Column('brand_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -338,6 +365,19 @@ def upgrade() -> None:
     with op.batch_alter_table('kb_articles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kb_articles_category_id'), ['category_id'], unique=False)
 
+    op.create_table('playbook_versions',
+    sa.Column('playbook_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('titles', sa.JSON(), nullable=False),
+    sa.Column('steps', sa.JSON(), nullable=False),
+    sa.Column('author_user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_user_id'], ['users.id'], name=op.f('fk_playbook_versions_author_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['playbook_id'], ['playbooks.id'], name=op.f('fk_playbook_versions_playbook_id_playbooks'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_playbook_versions')),
+    sa.UniqueConstraint('playbook_id', 'number', name=op.f('uq_playbook_versions_playbook_id'))
+    )
     op.create_table('player_identities',
     sa.Column('player_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('channel_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -395,6 +435,7 @@ def upgrade() -> None:
     sa.Column('assignee_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('team_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('language', sa.String(length=16), nullable=True),
+    sa.Column('intent', sa.String(length=40), nullable=True),
     sa.Column('subject', sa.String(length=300), nullable=True),
     sa.Column('preview', sa.String(length=200), nullable=False),
     sa.Column('snoozed_until', croupier.models.base.UTCDateTime(timezone=True), nullable=True),
@@ -420,6 +461,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_conversations_channel_id'), ['channel_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversations_identity_id'), ['identity_id'], unique=False)
         batch_op.create_index('ix_conversations_inbox', ['status', 'last_message_at', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_conversations_intent'), ['intent'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversations_language'), ['language'], unique=False)
         batch_op.create_index('ix_conversations_last', ['last_message_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_conversations_player_id'), ['player_id'], unique=False)
@@ -542,6 +584,30 @@ def upgrade() -> None:
         batch_op.create_index('ix_messages_conversation', ['conversation_id', 'id'], unique=False)
         batch_op.create_index('ix_messages_external_id', ['external_id'], unique=False)
 
+    op.create_table('playbook_runs',
+    sa.Column('conversation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('playbook_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('picked', sa.Boolean(), nullable=False),
+    sa.Column('chosen_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', croupier.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('steps_done', sa.Integer(), nullable=False),
+    sa.Column('steps_total', sa.Integer(), nullable=False),
+    sa.Column('mandatory_done', sa.Boolean(), nullable=False),
+    sa.Column('overridden', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_playbook_runs_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ended_by_id'], ['users.id'], name=op.f('fk_playbook_runs_ended_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['playbook_id'], ['playbooks.id'], name=op.f('fk_playbook_runs_playbook_id_playbooks'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_playbook_runs')),
+    sa.UniqueConstraint('conversation_id', 'playbook_id', name=op.f('uq_playbook_runs_conversation_id'))
+    )
+    with op.batch_alter_table('playbook_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_playbook_runs_ended_by_id'), ['ended_by_id'], unique=False)
+        batch_op.create_index('ix_playbook_runs_report', ['playbook_id', 'ended_at'], unique=False)
+
     op.create_table('attachments',
     sa.Column('message_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
@@ -571,11 +637,23 @@ def upgrade() -> None:
     with op.batch_alter_table('kb_terms', schema=None) as batch_op:
         batch_op.create_index('ix_kb_terms_lookup', ['brand_id', 'locale', 'term'], unique=False)
 
+    op.create_table('playbook_ticks',
+    sa.Column('run_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('step', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('ticked_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.ForeignKeyConstraint(['run_id'], ['playbook_runs.id'], name=op.f('fk_playbook_ticks_run_id_playbook_runs'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_playbook_ticks_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_playbook_ticks')),
+    sa.UniqueConstraint('run_id', 'step', name=op.f('uq_playbook_ticks_run_id'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('playbook_ticks')
     with op.batch_alter_table('kb_terms', schema=None) as batch_op:
         batch_op.drop_index('ix_kb_terms_lookup')
 
@@ -584,6 +662,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_attachments_message_id'))
 
     op.drop_table('attachments')
+    with op.batch_alter_table('playbook_runs', schema=None) as batch_op:
+        batch_op.drop_index('ix_playbook_runs_report')
+        batch_op.drop_index(batch_op.f('ix_playbook_runs_ended_by_id'))
+
+    op.drop_table('playbook_runs')
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.drop_index('ix_messages_external_id')
         batch_op.drop_index('ix_messages_conversation')
@@ -613,6 +696,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_conversations_player_id'))
         batch_op.drop_index('ix_conversations_last')
         batch_op.drop_index(batch_op.f('ix_conversations_language'))
+        batch_op.drop_index(batch_op.f('ix_conversations_intent'))
         batch_op.drop_index('ix_conversations_inbox')
         batch_op.drop_index(batch_op.f('ix_conversations_identity_id'))
         batch_op.drop_index(batch_op.f('ix_conversations_channel_id'))
@@ -629,6 +713,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_player_identities_player_id'))
 
     op.drop_table('player_identities')
+    op.drop_table('playbook_versions')
     with op.batch_alter_table('kb_articles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kb_articles_category_id'))
 
@@ -669,6 +754,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_players_brand_id'))
 
     op.drop_table('players')
+    op.drop_table('playbooks')
+    with op.batch_alter_table('macros', schema=None) as batch_op:
+        batch_op.drop_index('ix_macros_brand_shortcut')
+
+    op.drop_table('macros')
     op.drop_table('kb_contacts')
     op.drop_table('kb_categories')
     with op.batch_alter_table('channels', schema=None) as batch_op:

@@ -1,0 +1,1 @@
+"""Macros: canned replies with variables, rendered in the conversation's language."""

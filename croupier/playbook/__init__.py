@@ -1,0 +1,1 @@
+"""SOP playbooks: checklists per intent that agents tick through beside the conversation."""
