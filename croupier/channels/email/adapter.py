@@ -38,7 +38,7 @@ GUESSED = N_("[The text was declared as %(declared)s but read as %(detected)s; s
 UNDECLARED = N_("[The text had no declared encoding and was read as %(detected)s; some characters may be wrong.]")
 UNDECODABLE = N_("[The text is in an encoding that cannot be read (%(charset)s); unreadable characters are "
                  "replaced.]")
-OMITTED = N_("[%(count)s more attachments were not kept; the whole email is stored.]")
+OMITTED = N_("[Attachments not kept: %(count)s. The whole email is stored.]")
 NO_SENDER_NOTE = N_("[This email has no sender address: replies cannot be sent.]")
 
 
