@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from types import NoneType, UnionType
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
@@ -110,18 +111,33 @@ def secret_of(info: FieldInfo) -> Secret | None:
     return next((m for m in info.metadata if isinstance(m, Secret)), None)
 
 
+def _bare(annotation: Any) -> Any:
+    """`X | None` -> X."""
+    if get_origin(annotation) in (Union, UnionType):
+        rest = [a for a in get_args(annotation) if a is not NoneType]
+        return rest[0] if len(rest) == 1 else annotation
+    return annotation
+
+
 def kind(info: FieldInfo) -> str:
-    """How the console shows a field: secret, checkbox, number, lines or text."""
+    """How the console shows a field: secret, checkbox, number, lines, choice (a Literal) or text."""
     if secret_of(info) is not None:
         return "secret"
-    annotation = info.annotation
+    annotation = _bare(info.annotation)
     if annotation is bool:
         return "checkbox"
     if annotation is int:
         return "number"
-    if getattr(annotation, "__origin__", None) is list:
+    if get_origin(annotation) is list:
         return "lines"
+    if get_origin(annotation) is Literal:
+        return "choice"
     return "text"
+
+
+def choices(info: FieldInfo) -> tuple[str, ...]:
+    """The values a choice field offers."""
+    return tuple(str(v) for v in get_args(_bare(info.annotation)))
 
 
 def stored_tail(config: Mapping[str, Any], name: str) -> str | None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from croupier.channels.config import ChannelConfig, kind, secret_of, stored_tail
+from croupier.channels.config import ChannelConfig, choices, kind, secret_of, stored_tail
 
 
 @dataclass(frozen=True)
@@ -16,13 +16,14 @@ class FormField:
     name: str
     label: str  # msgid
     hint: str  # msgid, or ""
-    kind: str  # secret, checkbox, number, lines or text
+    kind: str  # secret, checkbox, number, lines, choice or text
     required: bool
     value: str = ""
     checked: bool = False
     tail: str | None = None  # a stored secret's last characters ("" when too short to show); None: none stored
     generated: bool = False  # a secret Croupier generates when left empty on a new channel
     error: str | None = None
+    choices: tuple[str, ...] = ()
 
 
 def _shown(value: Any) -> str:
@@ -45,10 +46,12 @@ def form_fields(model: type[ChannelConfig], config: Mapping[str, Any], submitted
             checked = raw in ("on", "true", "1", True) if name in source or submitted is not None else info.default
             value = ""
         else:
-            checked, value = False, "" if secret is not None else _shown(raw)
+            default = None if info.is_required() else info.default
+            checked, value = False, "" if secret is not None else _shown(raw if name in source else default)
         generated = bool(secret and secret.generated and not config)
         fields.append(FormField(
             name=name, label=info.title or name, hint=info.description or "", kind=field_kind,
             required=info.is_required() and tail is None and not generated, value=value, checked=bool(checked),
-            tail=tail, generated=generated, error=errors.get(name)))
+            tail=tail, generated=generated, error=errors.get(name),
+            choices=choices(info) if field_kind == "choice" else ()))
     return fields

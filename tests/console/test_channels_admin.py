@@ -53,6 +53,15 @@ class TestTheList:
             for name, info in model.model_fields.items():
                 assert f'name="{name}"' in page.text and html.escape(info.title or "") in page.text, (type_, name)
 
+    async def test_choices_are_offered_and_defaults_filled_in(self, client, world):
+        page = await client.get(f"{PAGE}/new", params={"brand_id": world["lucky"].id, "type": "email"})
+        assert '<select id="f-imap_security" name="imap_security"' in page.text
+        assert '<option value="ssl" selected>ssl</option>' in page.text
+        assert '<option value="starttls" selected>starttls</option>' in page.text  # smtp_security
+        assert 'id="f-imap_folder" name="imap_folder" value="INBOX"' in page.text
+        assert 'type="checkbox" id="f-imap_idle" name="imap_idle" checked' in page.text
+        assert "PydanticUndefined" not in page.text
+
     @pytest.mark.parametrize(("query", "status", "words"), [
         ({"type": "telegram", "brand_id": "x"}, 400, "does not accept the value"),
         ({"type": "fax", "brand_id": "1"}, 400, "There is no channel type"),
