@@ -7,8 +7,9 @@ from __future__ import annotations
 from playwright.async_api import expect
 
 from croupier.models import Role
+from tests.browser.sign_in import sign_in
 from tests.channels.meta_peer import PHONE_NUMBER_ID, graph_api
-from tests.factories import PASSWORD, make_brand, make_user, totp_now
+from tests.factories import make_brand, make_user
 
 TIMEOUT = 15_000
 ACCESS_TOKEN = "EAAG-browser-token-7Qx9"
@@ -20,12 +21,7 @@ async def test_an_admin_adds_a_whatsapp_channel_and_sends_a_test_message(browser
     server.start()
     with graph_api(ACCESS_TOKEN) as peer:
         page = await (await browser.new_context(locale="en-GB")).new_page()
-        await page.goto(f"{server.url}/console/login")
-        await page.fill('input[name="email"]', admin.email)
-        await page.fill('input[name="password"]', PASSWORD)
-        await page.press('input[name="password"]', "Enter")
-        await page.fill("#code", totp_now(admin))
-        await page.press("#code", "Enter")
+        await sign_in(page, server.url, admin)
         await page.click("text=Channels")
         await page.click(f'a[href="/console/admin/channels/new?brand_id={brand.id}&type=whatsapp"]')
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from playwright.async_api import expect
 
 from croupier.models import Role
-from tests.factories import PASSWORD, make_brand, make_user, totp_now
+from tests.browser.sign_in import sign_in
+from tests.factories import make_brand, make_user
 
 TIMEOUT = 15_000
 
@@ -27,13 +28,7 @@ async def test_player_and_agent_chat_live(browser, server, db):
 
     staff_ctx = await browser.new_context(locale="en-GB")
     console = await staff_ctx.new_page()
-    await console.goto(f"{server.url}/console/login")
-    await console.fill('input[name="email"]', agent.email)
-    await console.fill('input[name="password"]', PASSWORD)
-    await console.press('input[name="password"]', "Enter")
-    await console.fill('input[name="code"]', totp_now(agent))
-    await console.press('input[name="code"]', "Enter")
-    await console.wait_for_url("**/console/**")
+    await sign_in(console, server.url, agent)
     await expect(console.get_by_text("Gdzie jest moja wypłata").first).to_be_visible(timeout=TIMEOUT)
 
     # A new player message shows up in the open inbox without a reload.
