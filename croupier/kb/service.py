@@ -273,12 +273,7 @@ class KbService:
                       number: int | None = None) -> ArticleVersion:
         """One version of a translation; the latest when `number` is None."""
         article = await self.article(session, principal, article_id)
-        translation = await self._translation(session, article, locale)
-        found = await repository.version(session, translation.id, number or translation.latest_version)
-        if found is None:
-            raise NotFound(N_("There is no version %(number)s of this article in '%(locale)s'."),
-                           number=number, locale=locale)
-        return found
+        return await self._version(session, await self._translation(session, article, locale), number)
 
     async def publish(self, session: AsyncSession, principal: Principal | None, article_id: int, locale: str,
                       number: int | None = None, *, ip: str | None = None, actor: str = "cli"
@@ -286,10 +281,7 @@ class KbService:
         """Put a version (default: the latest) on the help centre and in search."""
         article = await self._writable_article(session, principal, article_id)
         translation = await self._translation(session, article, locale)
-        version = await repository.version(session, translation.id, number or translation.latest_version)
-        if version is None:
-            raise NotFound(N_("There is no version %(number)s of this article in '%(locale)s'."),
-                           number=number, locale=locale)
+        version = await self._version(session, translation, number)
         now = utcnow()
         translation.status, translation.published_version, translation.published_at = \
             ArticleStatus.published, version.number, now
@@ -429,6 +421,14 @@ class KbService:
         if translation is None:
             raise NotFound(N_("The article has no '%(locale)s' translation yet."), locale=locale[:16])
         return translation
+
+    async def _version(self, session: AsyncSession, translation: ArticleTranslation, number: int | None
+                       ) -> ArticleVersion:
+        found = await repository.version(session, translation.id, number or translation.latest_version)
+        if found is None:
+            raise NotFound(N_("There is no version %(number)s of this article in '%(locale)s'."),
+                           number=number, locale=translation.locale)
+        return found
 
     async def _category_id(self, session: AsyncSession, brand: Brand, category_id: int | None) -> int | None:
         if category_id is None:

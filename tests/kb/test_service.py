@@ -107,6 +107,15 @@ class TestSearch:
         assert [(h.slug, h.locale, h.fallback) for h in hits] == [("verify-account", "en", True)]
         assert translated == []  # the article has a Polish translation: its English text is not searched
 
+    async def test_function_words_count_only_when_the_query_has_nothing_else(self, db):
+        brand, _ = await make_brand(db)
+        await seed_kb(db, brand)
+        async with db.transaction() as s:
+            only_function_words = await search.search_articles(s, brand.id, "en", "how long")
+            with_a_real_word = await search.search_articles(s, brand.id, "en", "how do I get a passport checked")
+        assert only_function_words[0].slug == "withdrawal-times"  # "how long" is all stopwords: used as is
+        assert with_a_real_word[0].slug == "verify-account"  # "how", "do", "I", "a" ignored
+
     async def test_a_query_of_punctuation_or_unknown_words_finds_nothing(self, db):
         brand, _ = await make_brand(db)
         await seed_kb(db, brand)
