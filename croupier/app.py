@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.health import router as health
     from croupier.helpcenter.routes import router as help_centre
     from croupier.kb.endpoints import router as kb_api
+    from croupier.macro.endpoints import router as macro_api
+    from croupier.playbook.endpoints import router as playbook_api
     from croupier.player.endpoints import router as player_api
     from croupier.transparency.endpoints import router as transparency_api
     from croupier.transparency.public_routes import router as transparency_pages
@@ -72,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Routes are matched in this order, one by one: the players' widget API (the busiest) comes first.
     for router in (widget_api, health, brand_api, channel_webhooks, player_api, conversation_api, call_api, auth_api,
-                   audit_api, kb_api, transparency_api, transparency_pages, widget_static, console, help_centre, demo):
+                   audit_api, kb_api, macro_api, playbook_api, transparency_api, transparency_pages, widget_static,
+                   console, help_centre, demo):
         app.include_router(router)
 
     app.add_middleware(WidgetMessageFastPath)  # innermost: the middleware below still wraps it

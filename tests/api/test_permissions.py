@@ -18,7 +18,11 @@ from croupier.kb.importexport import to_zip
 from croupier.kb.schemas import ArticleIn, CategoryIn
 from croupier.kb.service import kb_service
 from croupier.kit.clock import utcnow
-from croupier.models import ApiToken, AuthorType, ChannelType, DeliveryState, Message, Role
+from croupier.macro.schemas import MacroIn
+from croupier.macro.service import macro_service
+from croupier.models import ApiToken, AuthorType, ChannelType, Conversation, DeliveryState, Message, Role
+from croupier.playbook.schemas import PlaybookIn
+from croupier.playbook.service import playbook_service
 from croupier.player.service import player_service
 from tests.api.world import ACTORS, Side, World, build_world
 from tests.factories import PASSWORD, api_token, make_brand, make_user
@@ -40,6 +44,9 @@ ADMIN_CREATES = statuses(201, 403, 403, 403, 403)
 OVERSIGHT = statuses(200, 200, 403, 403, 200)  # users:read / audit:read
 KB_WRITE_A = statuses(200, 200, 403, 403, 403)  # kb:write: supervisors and admins
 KB_CREATE_IN_A = statuses(201, 201, 403, 403, 403)
+USE_A = statuses(200, 200, 200, 404, 403)  # macros:read / playbooks:read on brand A (not in the read-only token)
+EDIT_A = statuses(200, 200, 403, 404, 403)  # macros:write: agents may not; another brand's macro is not found
+SUPERVISE = statuses(200, 200, 403, 403, 403)  # playbooks:write / playbooks:supervise
 
 
 @dataclass(frozen=True)
@@ -177,6 +184,33 @@ async def kb_import(w: World, actor: str, side: Side) -> tuple[str, dict[str, An
     return f"/api/v1/kb/import?brand_id={side.brand.id}", {"files": {"file": ("kb.zip", archive, "application/zip")}}
 
 
+def macro(suffix: str, payload: dict[str, Any] | None = None) -> Build:
+    """A fresh macro of the side's brand for each caller, addressed with `suffix`."""
+    async def build(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
+        async with w.db.transaction() as s:
+            made = await macro_service.create(s, None, MacroIn(brand_id=side.brand.id, shortcut=f"m-{actor}", texts={
+                "en": {"title": "Hello", "body": "Hello {player_name}"}}))
+        url = f"/api/v1/macros/{made.id}{suffix}".format(side=side)
+        return url, {} if payload is None else {"json": payload}
+    return build
+
+
+def playbook(suffix: str, payload: dict[str, Any] | None = None) -> Build:
+    """The side's playbook for withdrawal_status (made once), the side's conversation having that intent."""
+    async def build(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
+        key = f"playbook-{side.brand.id}"
+        if key not in w.extra:
+            async with w.db.transaction() as s:
+                made, _version = await playbook_service.create(s, None, PlaybookIn(
+                    brand_id=side.brand.id, intent="withdrawal_status", titles={"en": "Withdrawal delayed"},
+                    steps=[{"titles": {"en": "Verify identity"}, "mandatory": True}]))
+                (await s.get(Conversation, side.conversation_id)).intent = "withdrawal_status"
+            w.extra[key] = made.id
+        url = suffix.format(side=side, id=w.extra[key])
+        return url, {} if payload is None else {"json": payload}
+    return build
+
+
 TRANSPARENCY_ITEMS = {  # one valid item per batch route (a brand's first game, method, … )
     "games": {"code": "g1", "name": "Book of Stars", "provider": "Nebula", "theoretical_rtp": "96.2", "std_dev": "9"},
     "game-months": {"game": "unknown", "month": "2026-01", "rounds": 1, "total_stake": "1", "total_payout": "1"},
@@ -267,6 +301,35 @@ MATRIX: dict[tuple[str, str], Case] = {
     **{("POST", f"/api/v1/transparency/brands/{{brand_id}}/{what}"): Case(ADMIN_ONLY, send(
         f"/api/v1/transparency/brands/{{side.brand.id}}/{what}", lambda w, actor, side, item=item: {"items": [item]}),
         brand_object=True) for what, item in TRANSPARENCY_ITEMS.items()},
+    ("GET", "/api/v1/macros"): Case(statuses(200, 200, 200, 200, 403), get("/api/v1/macros")),
+    ("POST", "/api/v1/macros"): Case(statuses(201, 201, 403, 403, 403), send("/api/v1/macros", lambda w, actor, side: {
+        "brand_id": side.brand.id, "shortcut": f"new-{actor}", "texts": {"en": {"title": "Hi", "body": "Hi"}}}),
+        brand_object=True),
+    ("GET", "/api/v1/macros/search"): Case(USE_A, get("/api/v1/macros/search?conversation_id={side.conversation_id}"),
+                                           brand_object=True),
+    ("GET", "/api/v1/macros/{macro_id}"): Case(USE_A, macro(""), brand_object=True),
+    ("PATCH", "/api/v1/macros/{macro_id}"): Case(EDIT_A, macro("", {"texts": {"en": {"title": "Hi", "body": "Hi"}}}),
+                                                  brand_object=True),
+    ("DELETE", "/api/v1/macros/{macro_id}"): Case(statuses(204, 204, 403, 404, 403), macro(""), brand_object=True),
+    ("GET", "/api/v1/macros/{macro_id}/render"): Case(USE_A, macro("/render?conversation_id={side.conversation_id}"),
+                                                      brand_object=True),
+    ("GET", "/api/v1/playbooks"): Case(USE_A, get("/api/v1/playbooks?brand_id={side.brand.id}"), brand_object=True),
+    ("POST", "/api/v1/playbooks"): Case(statuses(201, 201, 403, 403, 403), send(
+        "/api/v1/playbooks", lambda w, actor, side: {
+            "brand_id": side.brand.id, "intent": {"admin": "complaint", "supervisor": "game_issue"}.get(actor, "other"),
+            "titles": {"en": "Complaint"}, "steps": [{"titles": {"en": "Apologise"}}]}), brand_object=True),
+    ("GET", "/api/v1/playbooks/adherence"): Case(SUPERVISE, get("/api/v1/playbooks/adherence")),
+    ("GET", "/api/v1/playbooks/{playbook_id}"): Case(USE_A, playbook("/api/v1/playbooks/{id}"), brand_object=True),
+    ("PATCH", "/api/v1/playbooks/{playbook_id}"): Case(statuses(200, 200, 403, 403, 403), playbook(
+        "/api/v1/playbooks/{id}", {"titles": {"en": "Withdrawal late"}}), brand_object=True),
+    ("GET", "/api/v1/playbooks/{playbook_id}/versions"): Case(USE_A, playbook("/api/v1/playbooks/{id}/versions"),
+                                                              brand_object=True),
+    ("GET", "/api/v1/conversations/{conversation_id}/playbook"): Case(USE_A, playbook(
+        "/api/v1/conversations/{side.conversation_id}/playbook"), brand_object=True),
+    ("PUT", "/api/v1/conversations/{conversation_id}/playbook"): Case(USE_A, playbook(
+        "/api/v1/conversations/{side.conversation_id}/playbook", {"playbook_id": None}), brand_object=True),
+    ("PUT", "/api/v1/conversations/{conversation_id}/playbook/steps/{step}"): Case(USE_A, playbook(
+        "/api/v1/conversations/{side.conversation_id}/playbook/steps/1", {"done": True}), brand_object=True),
     ("GET", "/api/v1/transparency/brands/{brand_id}/reports/payouts"): Case(
         READ_A, get("/api/v1/transparency/brands/{side.brand.id}/reports/payouts"), brand_object=True),
     ("GET", "/api/v1/transparency/brands/{brand_id}/reports/payment-methods"): Case(
