@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -43,7 +45,12 @@ def static_url(name: str) -> str:
     return f"/help/static/{name}?v={static_files()[name]}"
 
 
+def _day(value: datetime) -> str:
+    return format_date(value, "long", locale=i18n.current_locale.get())
+
+
 env.globals.update(static=static_url)
+env.filters["day"] = _day
 
 
 def render(template: str, status_code: int = 200, headers: dict[str, str] | None = None,
