@@ -62,6 +62,10 @@ class Hub:
         self._redis: Any = None
         self._listener: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+        # Events waiting for the publisher task, with the futures their publishers await.
+        self._outbox: list[tuple[bytes, asyncio.Future[None]]] = []
+        self._outbox_ready = asyncio.Event()
+        self._publisher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         if not self.redis_url:
@@ -71,13 +75,17 @@ class Hub:
 
         self._redis = aioredis.from_url(self.redis_url)
         self._listener = asyncio.create_task(self._listen(), name="live-redis-listener")
+        self._publisher = asyncio.create_task(self._publish_batches(), name="live-redis-publisher")
         await asyncio.wait_for(self._ready.wait(), timeout=10)
 
     async def stop(self) -> None:
-        if self._listener:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._listener
+        for task in (self._listener, self._publisher):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        for _data, done in self._outbox:
+            done.cancel()
         if self._redis is not None:
             await self._redis.aclose()
         for sub in list(self._subs):
@@ -104,10 +112,36 @@ class Hub:
             sub.offer(event)
 
     async def publish(self, event: LiveEvent) -> None:
-        if self._redis is not None:
-            await self._redis.publish(REDIS_CHANNEL, event.encode())
-        else:
+        """Returns once the event is out (in Redis, or with this process's subscribers); raises if Redis
+        refused it."""
+        if self._redis is None:
             self._dispatch(event)
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._outbox.append((event.encode(), done))
+        self._outbox_ready.set()
+        await done
+
+    async def _publish_batches(self) -> None:
+        """Sends what publishers queued, in order, one pipeline per batch: under load the events raised
+        while one batch is on its way travel together in the next (one round trip, not one each)."""
+        while True:
+            await self._outbox_ready.wait()
+            self._outbox_ready.clear()
+            batch, self._outbox = self._outbox, []
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for data, _done in batch:
+                        pipe.publish(REDIS_CHANNEL, data)
+                    await pipe.execute()
+            except Exception as exc:  # Redis unreachable: every publisher in the batch hears it
+                for _data, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for _data, done in batch:
+                if not done.done():
+                    done.set_result(None)
 
     @contextlib.asynccontextmanager
     async def subscribe(self, wants: Callable[[LiveEvent], bool]) -> AsyncIterator[Subscription]:

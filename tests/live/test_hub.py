@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from croupier.live import Hub, LiveEvent
+from tests.servers import redis_server
 
 
 def _event(brand_id: int = 1, conversation_id: int = 7, **kw) -> LiveEvent:
@@ -53,3 +54,27 @@ class TestThroughRedis:
         finally:
             await a.stop()
             await b.stop()
+
+    async def test_a_burst_of_concurrent_publishers_arrives_complete_and_in_order(self, redis_url):
+        a, b = Hub(redis_url), Hub(redis_url)
+        await a.start()
+        await b.start()
+        try:
+            async with b.subscribe(lambda e: True) as sub:
+                await asyncio.gather(*(a.publish(_event(data={"i": i})) for i in range(300)))
+                got = [(await _next(sub)).data["i"] for _ in range(300)]
+                assert got == list(range(300))
+        finally:
+            await a.stop()
+            await b.stop()
+
+    async def test_publishers_hear_when_redis_is_gone(self):
+        with redis_server() as url:
+            hub = Hub(url)
+            await hub.start()
+        try:  # the server is stopped now
+            results = await asyncio.wait_for(
+                asyncio.gather(hub.publish(_event()), hub.publish(_event()), return_exceptions=True), 30)
+            assert all(isinstance(r, Exception) for r in results), results
+        finally:
+            await hub.stop()
