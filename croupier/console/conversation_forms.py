@@ -87,6 +87,11 @@ def update_from(form: FormData, conversation: Conversation, current_tags: list[s
         wanted = _id("team", team)
         if wanted != (conversation.team_id or 0):
             change["team_id"] = wanted
+    intent = _text(form, "intent")
+    if intent is not None and (intent or None) != conversation.intent:
+        change["intent"] = intent
+    if _text(form, "playbook_override") == "1":
+        change["playbook_override"] = True
     added = [t.strip().lower() for t in (_text(form, "add_tags") or "").split(",") if t.strip()]
     if len(added) > MAX_TAGS:
         raise BadRequest(N_("Add at most %(count)s tags at a time."), code="too_many_tags", count=MAX_TAGS)

@@ -88,7 +88,9 @@ async def update(conversation_id: int, request: Request, staff: Staff = Depends(
     if not is_htmx(request):
         return go(request, _url(conversation_id))
     context = await conversation_view.properties(session, staff, conversation)
-    return render(request, "conversation/_properties.html", **context)
+    # The playbook panel follows the intent and the status: it reloads on this event.
+    return render(request, "conversation/_properties.html", headers={"HX-Trigger": "conversation-changed"},
+                  **context)
 
 
 @router.post("/conversations/{conversation_id:int}/typing", status_code=204)

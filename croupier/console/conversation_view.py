@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.call.service import call_service
-from croupier.console import labels, repository
+from croupier.console import labels, playbook_view, repository
 from croupier.console.staff import Staff
 from croupier.conversation import repository as conversations
 from croupier.conversation.repository import InboxFilter
 from croupier.conversation.service import conversation_service
+from croupier.intents import INTENTS
 from croupier.models import Attachment, CallLog, Conversation, Message, User
+from croupier.playbook.service import playbook_service
 from croupier.player.service import player_service
 
 HISTORY = 200
@@ -67,6 +69,7 @@ async def properties(session: AsyncSession, staff: Staff, conversation: Conversa
         "staff_members": people,
         "can_assign_others": staff.principal.allows("users:read"),
         "teams": await repository.teams(session),
+        "intents": INTENTS,
     }
 
 
@@ -109,4 +112,6 @@ async def page(session: AsyncSession, staff: Staff, conversation_id: int) -> dic
         **await properties(session, staff, conversation),
         **await sidebar(session, staff, conversation),
         **await calls(session, staff, conversation),
+        **await playbook_view.context(session, staff, await playbook_service.panel(session, staff.principal,
+                                                                                   conversation.id)),
     }

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
@@ -28,6 +29,11 @@ def _query(params: dict[str, Any], **changes: Any) -> str:
 
 env = make_environment(HERE / "templates")
 env.globals.update(labels=labels, query=_query, static=static_url)
+env.filters.update(  # figures written the reader's way (1 234,5 and 87 % in Polish)
+    number=lambda v: format_decimal(v, "#,##0", locale=i18n.current_locale.get()),
+    decimal=lambda v: format_decimal(v, "#,##0.0", locale=i18n.current_locale.get()),
+    percent=lambda v: format_percent(v, "#,##0%", locale=i18n.current_locale.get()),
+)
 
 
 def is_htmx(request: Request) -> bool:

@@ -13,7 +13,11 @@ from croupier.console import (
     events_routes,
     inbox_routes,
     kb_routes,
+    macro_admin_routes,
+    macro_routes,
     message_routes,
+    playbook_admin_routes,
+    playbook_routes,
     player_routes,
     preferences_routes,
     static_routes,
@@ -31,5 +35,6 @@ async def home() -> RedirectResponse:
 
 
 for module in (auth_routes, inbox_routes, conversation_routes, call_routes, message_routes, player_routes, events_routes,
-               preferences_routes, channel_admin_routes, kb_routes, transparency_routes, static_routes):
+               preferences_routes, channel_admin_routes, kb_routes, transparency_routes, macro_routes, playbook_routes,
+               macro_admin_routes, playbook_admin_routes, static_routes):
     router.include_router(module.router)

@@ -13,8 +13,8 @@ from croupier.models import Macro
 class MacroText(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=10_000,
+    title: str = Field(max_length=200)
+    body: str = Field(max_length=10_000,
                       description="Plain text with {player_name}, {brand}, {agent_name}, {conversation}, "
                                   "{amount:EUR 250}, {date} or {date:+3}; {{ and }} for braces")
 

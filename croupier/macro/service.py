@@ -24,6 +24,8 @@ from croupier.models import Brand, Conversation, Macro, Player, PlayerIdentity
 
 SHORTCUT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 SEARCH_LIMIT = 8
+MAX_TITLE = 200
+MAX_BODY = 10_000
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ def _texts(texts: dict[str, MacroText], brand: Brand | None) -> dict[str, dict[s
         if not title or not body:
             raise BadRequest(N_("The %(locale)s text needs a title and a body."), code="empty_macro_text",
                              locale=locale)
+        if len(title) > MAX_TITLE or len(body) > MAX_BODY:
+            raise BadRequest(N_("The %(locale)s text is too long: at most %(limit)s characters."),
+                             code="text_too_long", locale=locale, limit=MAX_TITLE if len(title) > MAX_TITLE
+                             else MAX_BODY)
         template.parse(body, locale)
         clean[locale] = {"title": title, "body": body}
     return clean
