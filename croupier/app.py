@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = Hub(settings.redis_url)
         await hub.start()
         set_hub(hub)
-        runner = Runner(app.state.db) if settings.run_worker else None
+        runner = Runner(app.state.db, concurrency=settings.worker_concurrency) if settings.run_worker else None
         if runner:
             runner.start()
         app.state.smtp_listeners = SmtpListeners(app.state.db)  # email channels' built-in SMTP servers

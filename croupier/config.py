@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # worker's usual concurrency, since opening a connection costs more than a message.
     db_pool_size: int = 20
     run_worker: bool = True  # run background jobs inside the web process
+    # Jobs each process runs at once: handlers mostly wait on the network (providers, IMAP) or the database.
+    worker_concurrency: int = Field(4, ge=1, le=64)
 
     # argon2id parameters: an argon2.profiles name (RFC_9106_LOW_MEMORY, RFC_9106_HIGH_MEMORY, CHEAPEST).
     password_hash_profile: Literal["RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST"] = "RFC_9106_LOW_MEMORY"

@@ -52,15 +52,17 @@ def job_handlers() -> dict[str, Handler]:
 
 class Runner:
     def __init__(self, db: Database, tasks: list[Periodic] | None = None,
-                 handlers: dict[str, Handler] | None = None) -> None:
+                 handlers: dict[str, Handler] | None = None, concurrency: int = 1) -> None:
         self.db = db
+        self.concurrency = concurrency
         self.tasks = tasks if tasks is not None else periodic_tasks()
         self.handlers = handlers if handlers is not None else job_handlers()
         self._running: list[asyncio.Task[None]] = []
 
     def start(self) -> None:
         self._running = [asyncio.create_task(self._loop(t), name=f"periodic:{t.name}") for t in self.tasks]
-        self._running.append(asyncio.create_task(self._jobs(), name="jobs"))
+        # Each lane claims and runs one job at a time; a job is claimed by one lane only (see queue.claim).
+        self._running += [asyncio.create_task(self._jobs(), name=f"jobs:{n}") for n in range(self.concurrency)]
 
     async def stop(self) -> None:
         for task in self._running:

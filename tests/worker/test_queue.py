@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -63,6 +64,36 @@ class TestRunner:
         async with db.transaction() as s:
             (await s.scalar(select(Job))).locked_at = utcnow() - queue.LEASE - timedelta(seconds=1)
         assert await runner.run_due_jobs() == 1 and done == [7]
+
+    async def test_lanes_run_jobs_side_by_side_each_exactly_once(self, db):
+        started, running, most = [], 0, 0
+        all_started = asyncio.Event()
+
+        async def slow(_db, payload):
+            nonlocal running, most
+            started.append(payload["n"])
+            running += 1
+            most = max(most, running)
+            if len(started) >= 4:
+                all_started.set()
+            await asyncio.sleep(0.05)  # a provider call: the other lanes go on meanwhile
+            running -= 1
+
+        async with db.transaction() as s:
+            for n in range(12):
+                queue.enqueue(s, "test.slow", {"n": n})
+        runner = Runner(db, tasks=[], handlers={"test.slow": slow}, concurrency=4)
+        runner.start()
+        try:
+            await asyncio.wait_for(all_started.wait(), 10)
+            for _ in range(200):
+                async with db.transaction() as s:
+                    if set(await s.scalars(select(Job.state))) == {JobState.done}:
+                        break
+                await asyncio.sleep(0.05)
+        finally:
+            await runner.stop()
+        assert sorted(started) == list(range(12)) and most > 1
 
     async def test_an_unknown_kind_is_dead_lettered_not_retried(self, db):
         async with db.transaction() as s:
