@@ -74,21 +74,17 @@ class IntentModel:
         intents = LinearHead.fit(_with_embeddings(X, encoder, texts), [e.intent for e in examples], c)
         return cls(features, intents, language_head, handoff_below, encoder)
 
-    def language_probabilities(self, texts: Sequence[str], priors: Sequence[str | None] = ()) -> np.ndarray:
-        """Rows of probabilities over `self.detector.languages`."""
-        general = np.array([self.detector.probabilities(t, priors) for t in texts])
-        if self.languages is None:
-            return general
-        domain = np.full_like(general, 1.0 / len(self.languages.classes))
-        domain[:, self._language_columns] = self.languages.probabilities(self.features.char_block(texts))
-        combined = general * domain
-        return combined / combined.sum(axis=1, keepdims=True)
-
     def detect_language(self, text: str, priors: Sequence[str | None] = ()) -> str:
         """ISO 639-1 code of `text`; `priors`: the player's known language, then the channel's locale."""
-        if not text.strip() or not any(ch.isalnum() for ch in text):
-            return self.detector.detect(text, priors)
-        return self.detector.languages[int(np.argmax(self.language_probabilities([text], priors)[0]))]
+        return self.detector.detect(text, priors, self._domain_languages(text))
+
+    def _domain_languages(self, text: str) -> np.ndarray | None:
+        """The language head's probabilities in the detector's order (1/k for languages it never saw)."""
+        if self.languages is None:
+            return None
+        domain = np.full(len(self.detector.languages), 1.0 / len(self.languages.classes))
+        domain[self._language_columns] = self.languages.probabilities(self.features.char_block([text]))[0]
+        return domain
 
     def classify(self, text: str, language: str | None = None) -> Classification:
         return self.classify_many([text], [language])[0]

@@ -23,6 +23,8 @@ LANGUAGES_FILE = Path(__file__).resolve().parent / "data" / "languages.json"
 # Multipliers of a language's probability. The player's own language outweighs the channel's locale.
 PRIOR_WEIGHTS = (4.0, 2.0)
 HINT_WEIGHT = 6.0
+# With an in-domain language model, langid's probability is softened to this power before the product.
+GENERAL_EXPONENT = 0.5
 
 _WORD = re.compile(r"\w+")
 
@@ -56,10 +58,17 @@ class LanguageDetector:
             for word in table[code]["hints"]:
                 self._hints.setdefault(word.lower(), []).append(self._column[code])
 
-    def probabilities(self, text: str, priors: Sequence[str | None] = ()) -> np.ndarray:
-        """Posterior over `self.languages`: langid's probability times the priors and the hints."""
+    def probabilities(self, text: str, priors: Sequence[str | None] = (),
+                      domain: np.ndarray | None = None) -> np.ndarray:
+        """Posterior over `self.languages`: langid's probability times the priors and the hints.
+
+        `domain`: probabilities from a model trained on in-domain text (same order as `self.languages`).
+        It is trusted more than langid, which never saw, say, Russian typed in Latin letters.
+        """
         ranked = dict(self._identifier.rank(text))
         scores = np.array([ranked[code] for code in self.languages]) + 1e-6
+        if domain is not None:
+            scores = scores ** GENERAL_EXPONENT * domain
         for weight, prior in zip(PRIOR_WEIGHTS, priors, strict=False):
             column = self._column.get(base_language(prior) or "")
             if column is not None:
@@ -69,13 +78,13 @@ class LanguageDetector:
                 scores[column] *= HINT_WEIGHT
         return scores / scores.sum()
 
-    def detect(self, text: str, priors: Sequence[str | None] = ()) -> str:
+    def detect(self, text: str, priors: Sequence[str | None] = (), domain: np.ndarray | None = None) -> str:
         """The most likely language of `text`; `priors` are the player's language, then the channel's locale."""
         if not _WORD.search(text):
             for prior in priors:
                 if base_language(prior) in self._column:
                     return base_language(prior)
-        return self.languages[int(np.argmax(self.probabilities(text, priors)))]
+        return self.languages[int(np.argmax(self.probabilities(text, priors, domain)))]
 
 
 @lru_cache
