@@ -140,7 +140,7 @@ async def _drain(db: Database, channel_id: int, box: Mailbox) -> int:
     return stored
 
 
-async def poll_mailboxes(db: Database) -> int:
+async def poll_mailboxes(db: Database, idle_seconds: float = IDLE_SECONDS) -> int:
     """The periodic task: poll every active email channel's mailbox at once; a failing one is logged."""
     async with db.transaction() as session:
         channels = list(await session.scalars(select(Channel).where(Channel.type == ChannelType.email,
@@ -154,7 +154,8 @@ async def poll_mailboxes(db: Database) -> int:
             continue
         if settings.imap_host:
             mailboxes.append((channel.id, settings))
-    results = await asyncio.gather(*(poll(db, cid, s) for cid, s in mailboxes), return_exceptions=True)
+    results = await asyncio.gather(*(poll(db, cid, s, idle_seconds=idle_seconds) for cid, s in mailboxes),
+                                   return_exceptions=True)
     for (channel_id, _settings), result in zip(mailboxes, results, strict=True):
         if isinstance(result, BaseException):
             log.warning("email channel %s: IMAP poll failed: %s: %s", channel_id, type(result).__name__, result)

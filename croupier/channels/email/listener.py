@@ -59,9 +59,10 @@ class Mailroom:
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or (envelope.content if isinstance(envelope.content, bytes) else b"")
+        mail_from = (envelope.mail_from or "").strip("<>")  # "" is the null reverse-path of bounces
         try:
             for channel_id in sorted(getattr(envelope, "croupier_channels", ())):
-                await intake.store(self.db, channel_id, raw, via="smtp", mail_from=envelope.mail_from or "",
+                await intake.store(self.db, channel_id, raw, via="smtp", mail_from=mail_from,
                                    rcpt=list(envelope.rcpt_tos))
         except Exception:  # noqa: BLE001 - not stored, not acknowledged: the sender retries
             log.exception("SMTP listener: storing a message failed")

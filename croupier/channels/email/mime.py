@@ -153,9 +153,8 @@ def _walk(part: Message, letter: Letter, texts: list[str], counter: list[int], d
         return
     letter.broken = letter.broken or any(isinstance(d, BROKEN) for d in part.defects)
     ctype = _content_type(part)
-    payload = part.get_payload()
-    if ctype.startswith("multipart/") and isinstance(payload, list):
-        children = [p for p in payload if isinstance(p, Message)]
+    if ctype.startswith("multipart/") and part.is_multipart():
+        children = [p for p in part.get_payload() if isinstance(p, Message)]
         if ctype == "multipart/alternative":
             children = _preferred(children)
         for child in children:
@@ -184,11 +183,10 @@ def _text(part: Message, letter: Letter) -> str:
         data = part.get_payload(decode=True)
     except Exception:  # noqa: BLE001
         data = None
-    if not isinstance(data, bytes):
-        payload = part.get_payload()
-        data = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
-    declared = (part.get_param("charset") or "") if not _content_type(part).startswith("multipart/") else ""
-    declared = str(declared).strip().lower()[:40] if isinstance(declared, str) else ""
+    if not isinstance(data, bytes):  # the stored event keeps what could not be decoded
+        letter.broken = True
+        return ""
+    declared = _charset(part)
     for codec in ([declared] if declared else []) + ["ascii", "utf-8"]:
         try:
             return data.decode(codec)
@@ -200,6 +198,16 @@ def _text(part: Message, letter: Letter) -> str:
         return data.decode(best.encoding, "replace")
     letter.undecodable.append(declared or "unknown")
     return data.decode("utf-8", "replace")
+
+
+def _charset(part: Message) -> str:
+    if _content_type(part).startswith("multipart/"):
+        return ""
+    try:
+        declared = part.get_param("charset") or ""
+    except Exception:  # noqa: BLE001
+        return ""
+    return declared.strip().lower()[:40] if isinstance(declared, str) else ""
 
 
 def _attach(part: Message, ctype: str, letter: Letter) -> None:

@@ -69,21 +69,20 @@ class Mailbox:
 
     def deliver(self, raw: bytes, flags: tuple[bytes, ...] = ()) -> None:
         """Put a message in the INBOX, as the mail server would on delivery."""
-        with contextlib.closing(self.client()) as c:
-            c.append("INBOX", raw, flags=flags)
+        with self.client() as client:
+            client.append("INBOX", raw, flags=flags)
 
     def messages(self) -> dict[int, tuple[bytes, ...]]:
         """{uid: flags} of the messages in the INBOX."""
-        client = self.client()
-        try:
-            return {uid: data[b"FLAGS"] for uid, data in client.fetch("1:*", ["FLAGS"]).items()}
-        finally:
-            client.logout()
+        with self.client() as client:
+            uids = client.search(["ALL"])
+            return {uid: data[b"FLAGS"] for uid, data in client.fetch(uids, ["FLAGS"]).items()} if uids else {}
 
 
 @contextlib.contextmanager
 def dovecot(user: str = "support@lucky.test", password: str = "mailbox-password-1") -> Iterator[Mailbox]:
     root = Path(tempfile.mkdtemp(prefix="croupier-dovecot-"))
+    root.chmod(0o755)  # Dovecot's auth process, running as its own user, reads the passwd file
     port = free_port()
     if os.geteuid() == 0:  # Dovecot drops privileges to its own users, installed with the package
         internal, login, mail_user = "dovecot", "dovenull", "dovecot"
