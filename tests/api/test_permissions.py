@@ -141,16 +141,22 @@ async def get_agent(w: World, actor: str, side: Side) -> tuple[str, dict[str, An
     return f"/api/v1/users/{w.users['agent_a'].id}", {}
 
 
-async def retry_failed_reply(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
-    """A reply that failed on a Telegram channel of the side's brand, fresh for each caller."""
+async def telegram_channel(w: World, side: Side) -> Any:
+    """The side's brand's Telegram channel, added once."""
     key = f"telegram-{side.brand.id}"
     if key not in w.extra:
         async with w.db.transaction() as s:
             w.extra[key] = await brand_service.add_channel(s, None, side.brand.id, ChannelType.telegram, "Bot",
                                                            {"bot_token": "1:x", "api_base": "http://127.0.0.1:9"})
+    return w.extra[key]
+
+
+async def retry_failed_reply(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
+    """A reply that failed on a Telegram channel of the side's brand, fresh for each caller."""
+    channel = await telegram_channel(w, side)
     async with w.db.transaction() as s:
-        identity = await player_service.resolve_identity(s, w.extra[key], f"tg-{actor}-{side.brand.id}")
-        received, _created = await conversation_service.receive(s, channel=w.extra[key], identity=identity,
+        identity = await player_service.resolve_identity(s, channel, f"tg-{actor}-{side.brand.id}")
+        received, _created = await conversation_service.receive(s, channel=channel, identity=identity,
                                                                 body="Where is my withdrawal?")
         failed = Message(conversation_id=received.conversation_id, author_type=AuthorType.agent, body="Checking",
                          is_private=False, delivery_state=DeliveryState.failed, failure_reason="HTTP 403",
@@ -158,6 +164,13 @@ async def retry_failed_reply(w: World, actor: str, side: Side) -> tuple[str, dic
         s.add(failed)
         await s.flush()
     return f"/api/v1/messages/{failed.id}/retry", {}
+
+
+async def link_telegram_user(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
+    await telegram_channel(w, side)
+    return "/api/v1/players/link", {"json": {
+        "brand_id": side.brand.id, "player_external_id": f"OP-{actor}", "channel_type": "telegram",
+        "external_id": f"{side.brand.id}0{ACTORS.index(actor)}"}}  # a Telegram user id: digits
 
 
 async def kb_category(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
@@ -255,6 +268,13 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/attachments/{attachment_id}"): Case(READ_A, get("/api/v1/attachments/{side.attachment_id}"),
                                                          brand_object=True),
     ("POST", "/api/v1/messages/{message_id}/retry"): Case(WRITE_A, retry_failed_reply, brand_object=True),
+    ("POST", "/api/v1/players/link"): Case(WRITE_A, link_telegram_user, brand_object=True),
+    ("GET", "/api/v1/conversations/{conversation_id}/calls"): Case(
+        READ_A, get("/api/v1/conversations/{side.conversation_id}/calls"), brand_object=True),
+    ("POST", "/api/v1/conversations/{conversation_id}/calls"): Case(CREATE_IN_A, send(
+        "/api/v1/conversations/{side.conversation_id}/calls",
+        lambda w, actor, side: {"direction": "outbound", "outcome": "answered", "duration_s": 95}),
+        brand_object=True),
     ("GET", "/api/v1/tokens"): Case(statuses(200, 200, 200, 200, 403), get("/api/v1/tokens"), only_own_tokens),
     ("POST", "/api/v1/tokens"): Case(statuses(201, 201, 201, 201, 403), send(
         "/api/v1/tokens", lambda w, actor, side: {"name": "ci", "scopes": ["conversations:read"]})),
