@@ -37,3 +37,4 @@ class Dialogue:
     priority: Priority = Priority.normal
     team: str | None = None
     tags: tuple[str, ...] = ()
+    intent: str | None = None  # as an agent (or, later, the assistant) would set it: brings its playbook

@@ -34,6 +34,7 @@ from croupier.demo.dialogue import Dialogue
 from croupier.demo.dialogues import ALL
 from croupier.demo.knowledge_base import seed_knowledge_base
 from croupier.demo.players import DEMO_PLAYERS
+from croupier.demo.procedures import seed_macros, seed_playbooks
 from croupier.demo.transparency.seed import seed_transparency
 from croupier.kit import secrets
 from croupier.kit.clock import utcnow
@@ -76,6 +77,8 @@ async def seed(settings: Settings) -> list[Login]:
                 await seed_transparency(session, world.brands[slug])
             for brand in world.brands.values():
                 await seed_knowledge_base(session, brand)
+                await seed_playbooks(session, brand)  # after the dialogues: they end conversations freely
+            await seed_macros(session)
             return [_login(spec, world) for spec in STAFF]
     finally:
         await db.dispose()
@@ -188,7 +191,7 @@ async def _play(session: AsyncSession, world: _World, d: Dialogue) -> None:
                                           snoozed_until=now + timedelta(hours=16) if d.status == Status.snoozed
                                           else None,
                                           priority=d.priority, team_id=world.teams[d.team].id if d.team else None,
-                                          add_tags=list(d.tags)))
+                                          add_tags=list(d.tags), intent=d.intent))
     await _spread_over_time(session, d, sent)
 
 

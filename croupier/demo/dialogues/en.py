@@ -15,7 +15,7 @@ DIALOGUES = [
         A("emma", "I've asked them to prioritise it, so it should be approved today. I'll update you here as "
                   "soon as it moves."),
         P("ok thanks, appreciate it"),
-    ), hours_ago=5, status=Status.pending, team="Payments", tags=("withdrawal",)),
+    ), hours_ago=5, status=Status.pending, team="Payments", tags=("withdrawal",), intent="withdrawal_status"),
     Dialogue("lucky-star", "en", None, (
         P("Hello, quick question about the welcome bonus. If I deposit €100 and get the €100 bonus, how much do I "
           "have to wager before I can withdraw? The terms say 35x but 35x of what?"),
@@ -39,7 +39,8 @@ DIALOGUES = [
         N("emma", "RG: player reports losing more than he can afford. Offered limits and cool-off. Follow up within "
                   "24 h; no bonus offers to this account."),
         P("can you just close it for 6 months? I don't trust myself with a limit"),
-    ), hours_ago=1.2, priority=Priority.high, team="Responsible gambling", tags=("rg", "self-exclusion")),
+    ), hours_ago=1.2, priority=Priority.high, team="Responsible gambling", tags=("rg", "self-exclusion"),
+       intent="responsible_gambling"),
     Dialogue("lucky-star", "en", ("LS-12019", "Priya Shah"), (
         P("Why was my proof of address rejected? I uploaded my bank statement"),
         A("emma", "Hi Priya! I've checked your documents: the bank statement is from February, and we need one "

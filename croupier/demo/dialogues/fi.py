@@ -14,7 +14,7 @@ DIALOGUES = [
                   "viikolla tavallista isompia talletuksia. Tarkistus valmistuu yleensä muutamassa tunnissa."),
         N("aino", "Deposits €1,900 this week against a usual €200: AML review, and check the RG markers too."),
         P("Okei, kiitos tiedosta"),
-    ), hours_ago=14, status=Status.pending, team="Payments", tags=("withdrawal",)),
+    ), hours_ago=14, status=Status.pending, team="Payments", tags=("withdrawal",), intent="withdrawal_status"),
     Dialogue("nordic-spins", "fi", None, (
         P("Hei! Paljonko tervetulobonuksen kierrätysvaatimus on ja lasketaanko live-pelit mukaan?"),
     ), hours_ago=0.4, tags=("bonus",)),

@@ -51,7 +51,8 @@ DIALOGUES = [
                        "Od razu sprawdzam też status bieżącej wypłaty."),
         N("katarzyna", "Three withdrawals over 5 days because of manual AML review (deposits from 4 different "
                        "cards). Complaints to answer; include the ADR information."),
-    ), hours_ago=6, priority=Priority.high, team="Complaints", tags=("complaint", "withdrawal")),
+    ), hours_ago=6, priority=Priority.high, team="Complaints", tags=("complaint", "withdrawal"),
+       intent="withdrawal_status"),
     Dialogue("lucky-star", "pl", None, (
         P("jak działa kupno bonusu w Sweet Cascade? ile to kosztuje?"),
         A("katarzyna", "Cześć! W Sweet Cascade darmowe spiny można kupić za 100-krotność stawki. Przy aktywnym "

@@ -11,7 +11,7 @@ DIALOGUES = [
                     "вывести на карту, которая заканчивается на 4417, или на Skrill, если пополняли через него."),
         P("а, понял. а сколько по времени на карту?"),
         A("dmitri", "Одобрение занимает до 24 часов, потом обычно 1–3 рабочих дня до зачисления на карту."),
-    ), hours_ago=7, status=Status.pending, team="Payments", tags=("withdrawal",)),
+    ), hours_ago=7, status=Status.pending, team="Payments", tags=("withdrawal",), intent="withdrawal_status"),
     Dialogue("lucky-star", "ru", None, (
         P("помогите пожалуйста не могу войти в аккаунт, почту к которой привязан тоже не помню("),
         P("логин вроде был sasha_lucky"),
@@ -35,7 +35,8 @@ DIALOGUES = [
         N("dmitri", "Withdrawal W-55102 €800 to a Skrill wallet added 40 min earlier; login from a new device in NL. "
                     "Payout stopped before it left. Security to verify identity by video call."),
         P("спасибо. что дальше?"),
-    ), hours_ago=0.8, priority=Priority.urgent, team="Security", tags=("hacked", "account-security")),
+    ), hours_ago=0.8, priority=Priority.urgent, team="Security", tags=("hacked", "account-security"),
+       intent="account_security"),
     Dialogue("lucky-star", "ru", ("LS-14950", "Олег Кузнецов"), (
         P("как удалить аккаунт навсегда? проигрываю всё, надо остановиться"),
     ), hours_ago=0.2, priority=Priority.high, team="Responsible gambling", tags=("rg",)),
