@@ -170,7 +170,7 @@ async def link_telegram_user(w: World, actor: str, side: Side) -> tuple[str, dic
     await telegram_channel(w, side)
     return "/api/v1/players/link", {"json": {
         "brand_id": side.brand.id, "player_external_id": f"OP-{actor}", "channel_type": "telegram",
-        "external_id": f"{side.brand.id}0{ACTORS.index(actor)}"}}  # a Telegram user id: digits
+        "external_id": f"{side.brand.id}0{len(actor)}{ord(actor[-1])}"}}  # a Telegram user id: digits
 
 
 async def kb_category(w: World, actor: str, side: Side) -> tuple[str, dict[str, Any]]:
