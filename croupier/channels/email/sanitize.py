@@ -8,12 +8,13 @@ import re
 
 import nh3
 from inscriptis import get_text
+from inscriptis.css_profiles import CSS_PROFILES
 from inscriptis.model.config import ParserConfig
 
 TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
 DROPPED_WITH_CONTENT = {"script", "style", "head", "title", "template", "noscript", "object", "iframe", "svg",
                         "math", "select", "textarea", "button"}
-LAYOUT = ParserConfig(display_links=True)
+LAYOUT = ParserConfig(css=CSS_PROFILES["strict"], display_links=True)  # strict: no padding around blocks
 BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*){2,}")
 MAX_HTML = 2_000_000
 

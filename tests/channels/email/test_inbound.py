@@ -73,6 +73,7 @@ class TestInbox:
         ("gmail_reply_pl", "Dziękuję, ale nadal nie widzę bonusu na koncie."),
         ("gmail_reply_fi", "Lähetin passikuvan uudelleen."),
         ("thunderbird_reply_az", "Təşəkkür edirəm, indi hər şey qaydasındadır."),
+        ("outlook_html_reply_fi", "Kiitos, rahat tulivat tilille tänään."),
     ])
     async def test_quotes_and_signatures_are_trimmed_in_every_language(self, db, channel, name, expected):
         await receive(db, channel, sample(name))
