@@ -42,6 +42,14 @@ async def first_conversation(db, channel, raw: bytes):  # noqa: ANN001, ANN201
     return await agent_on_first_conversation(db, brand)
 
 
+async def answered(db, channel, name: str = "koi8r") -> Message:  # noqa: ANN001
+    """The player writes (sample `name`), an agent replies, the deliver job runs once: the reply as stored."""
+    principal, cid = await first_conversation(db, channel, sample(name))
+    mid = await reply(db, principal, cid, "Сбросили пароль.")
+    await run(db)
+    return await stored_message(db, mid)
+
+
 def player_answer(message_id: str, *, in_reply_to: str | None, to: str = "support@lucky.test",
                   subject: str = "Re: Аккаунт заблокирован") -> bytes:
     headers = ["From: Иван Петров <ivan@yandex.test>", f"To: {to}", f"Subject: {subject}",
@@ -156,49 +164,34 @@ class TestReply:
 class TestRefusals:
     async def test_a_refused_recipient_fails_the_reply_with_the_servers_words(self, db, channel, peer):
         peer.refused["ivan@yandex.test"] = "550 5.1.1 No such user"
-        principal, cid = await first_conversation(db, channel, sample("koi8r"))
-        mid = await reply(db, principal, cid, "Сбросили пароль.")
-        await run(db)
-        message = await stored_message(db, mid)
+        message = await answered(db, channel)
         assert message.delivery_state == DeliveryState.failed
         assert message.failure_reason == "recipient refused: 550 5.1.1 No such user"
 
     async def test_a_wrong_smtp_password_fails_the_reply(self, db, brand, peer):
         channel = await add_email_channel(db, brand, smtp_port=str(peer.port), smtp_security="starttls",
                                           smtp_user=SMTP_USER, smtp_password="wrong-password", ca_file=peer.ca_file)
-        principal, cid = await first_conversation(db, channel, sample("koi8r"))
-        mid = await reply(db, principal, cid, "Сбросили пароль.")
-        await run(db)
-        message = await stored_message(db, mid)
+        message = await answered(db, channel)
         assert message.delivery_state == DeliveryState.failed and message.failure_reason.startswith("SMTP 535")
         assert peer.received == []
 
     async def test_an_untrusted_certificate_fails_the_reply(self, db, brand, peer):
         channel = await add_email_channel(db, brand, smtp_port=str(peer.port), smtp_security="starttls",
                                           smtp_user=SMTP_USER, smtp_password=SMTP_PASSWORD)
-        principal, cid = await first_conversation(db, channel, sample("koi8r"))
-        mid = await reply(db, principal, cid, "Сбросили пароль.")
-        await run(db)
-        message = await stored_message(db, mid)
+        message = await answered(db, channel)
         assert message.delivery_state == DeliveryState.failed and "CERTIFICATE_VERIFY_FAILED" in message.failure_reason
         assert peer.received == []
 
     async def test_a_relay_that_is_down_is_retried(self, db, brand):
         channel = await add_email_channel(db, brand, smtp_port=str(free_port()))
-        principal, cid = await first_conversation(db, channel, sample("koi8r"))
-        mid = await reply(db, principal, cid, "Сбросили пароль.")
-        await run(db)
-        message = await stored_message(db, mid)
+        message = await answered(db, channel)
         assert message.delivery_state == DeliveryState.pending and message.failure_reason.startswith("network")
         async with db.transaction() as s:
             job = await s.scalar(select(Job).where(Job.kind == DELIVER_JOB))
         assert job.state == JobState.queued and job.attempts == 1
 
     async def test_a_player_without_an_address_cannot_be_answered(self, db, channel, peer):
-        principal, cid = await first_conversation(db, channel, sample("not_an_email"))
-        mid = await reply(db, principal, cid, "Hello?")
-        await run(db)
-        message = await stored_message(db, mid)
+        message = await answered(db, channel, "not_an_email")
         assert message.delivery_state == DeliveryState.failed
         assert message.failure_reason == "the player has no email address to reply to"
 
