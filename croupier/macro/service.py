@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.audit.service import audit_service
 from croupier.auth.principal import Principal
-from croupier.brand import repository as brands
+from croupier.brand.service import brand_service
 from croupier.conversation.service import conversation_service
 from croupier.errors import BadRequest, Conflict, Forbidden, NotFound
 from croupier.kit.clock import utcnow
@@ -87,7 +87,7 @@ class MacroService:
     async def list(self, session: AsyncSession, principal: Principal, brand_id: int | None = None) -> list[Macro]:
         principal.require("macros:read")
         if brand_id is not None:
-            await self._brand(session, principal, brand_id)
+            await brand_service.get(session, principal, brand_id)
         return await repository.listed(session, principal, brand_id)
 
     async def get(self, session: AsyncSession, principal: Principal, macro_id: int) -> Macro:
@@ -196,12 +196,6 @@ class MacroService:
         return brand, template.Values(player_name=name, brand=brand.name, agent_name=agent_name,
                                       conversation=conversation.id, today=utcnow().date())
 
-    async def _brand(self, session: AsyncSession, principal: Principal, brand_id: int) -> Brand:
-        brand = await brands.brand_for(session, principal, brand_id)
-        if brand is None:
-            raise NotFound(N_("There is no brand %(id)s."), id=brand_id)
-        return brand
-
     async def _writable_brand(self, session: AsyncSession, principal: Principal | None,
                               brand_id: int | None) -> Brand | None:
         if principal is None:
@@ -211,7 +205,7 @@ class MacroService:
             if principal.brand_ids is not None:
                 raise Forbidden(N_("Only administrators change the macros of every brand."), code="global_macro")
             return None
-        return await self._brand(session, principal, brand_id)
+        return await brand_service.get(session, principal, brand_id)
 
     async def _unique(self, session: AsyncSession, brand: Brand | None, shortcut: str) -> None:
         if await repository.by_shortcut(session, brand.id if brand else None, shortcut) is not None:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.audit.service import audit_service
 from croupier.auth.principal import Principal
-from croupier.brand import repository as brands
+from croupier.brand.service import brand_service
 from croupier.conversation import repository as conversations
 from croupier.conversation.service import ENDED, conversation_service
 from croupier.errors import BadRequest, Conflict, NotFound
@@ -257,10 +257,7 @@ class PlaybookService:
     # -- internals -----------------------------------------------------------------------
     async def _brand(self, session: AsyncSession, principal: Principal, brand_id: int) -> Brand:
         principal.require("playbooks:read")
-        brand = await brands.brand_for(session, principal, brand_id)
-        if brand is None:
-            raise NotFound(N_("There is no brand %(id)s."), id=brand_id)
-        return brand
+        return await brand_service.get(session, principal, brand_id)
 
     async def _open(self, session: AsyncSession, principal: Principal, conversation_id: int) -> Conversation:
         conversation = await conversation_service.get(session, principal, conversation_id, for_update=True)

@@ -73,6 +73,8 @@ async def test_an_agent_inserts_a_polish_macro_ticks_the_playbook_and_resolves(b
     await expect(page.locator("#step-2")).to_be_checked(timeout=TIMEOUT)
     await page.click("#reply-send")
     await expect(page.locator("#messages")).to_contain_text(ETA_PL, timeout=TIMEOUT)
+    # The first reply assigns the conversation and the properties panel reloads: resolve once it has.
+    await expect(page.locator("#prop-assignee")).to_have_value(str(agent.id), timeout=TIMEOUT)
     await page.click("#resolve")
     await expect(page.locator("#conversation-properties .badge--resolved")).to_be_visible(timeout=TIMEOUT)
     await expect(page.locator("#step-1")).to_be_disabled(timeout=TIMEOUT)  # the panel followed the status
