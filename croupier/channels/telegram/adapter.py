@@ -35,6 +35,17 @@ def _api(channel: Channel) -> str:
     return f"{channel.config.get('api_base', DEFAULT_API).rstrip('/')}/bot{_token(channel)}"
 
 
+def _text(obj: dict[str, Any], key: str) -> str | None:
+    """A string field of an update, None when it is missing or of another type (updates are fuzzed)."""
+    value = obj.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _number(obj: dict[str, Any], key: str) -> float:
+    value = obj.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
 class TelegramAdapter:
     def verify(self, channel: Channel, headers: dict[str, str], body: bytes) -> None:
         if not secrets.equal(headers.get(HEADER, ""), verifying_secret(channel, "secret_token")):
@@ -48,23 +59,28 @@ class TelegramAdapter:
 
     def parse(self, channel: Channel, payload: dict[str, Any]) -> Parsed:
         message = payload.get("message") or payload.get("edited_message")
-        if not isinstance(message, dict) or not isinstance(message.get("chat"), dict):
+        chat = message.get("chat") if isinstance(message, dict) else None
+        chat_id = chat.get("id") if isinstance(chat, dict) else None
+        if isinstance(chat_id, bool) or not isinstance(chat_id, int | str) or not str(chat_id):
             return Parsed()  # callback queries, membership changes …: nothing for the inbox
-        sender = message.get("from") or {}
-        name = " ".join(p for p in (sender.get("first_name"), sender.get("last_name")) if p) or sender.get("username")
-        text = message.get("text") or message.get("caption") or ""
+        sender = message["from"] if isinstance(message.get("from"), dict) else {}
+        name = " ".join(p for p in (_text(sender, "first_name"), _text(sender, "last_name")) if p) or _text(
+            sender, "username")
+        text = _text(message, "text") or _text(message, "caption") or ""
         attachments: list[InboundAttachment] = []
-        if message.get("photo"):
-            largest = max(message["photo"], key=lambda p: p.get("file_size") or p.get("width", 0))
+        photos = message.get("photo") if isinstance(message.get("photo"), list) else []
+        photos = [p for p in photos if isinstance(p, dict) and _text(p, "file_id")]
+        if photos:
+            largest = max(photos, key=lambda p: _number(p, "file_size") or _number(p, "width"))
             attachments.append(InboundAttachment(largest["file_id"], "photo.jpg"))
-        if isinstance(message.get("document"), dict):
+        if isinstance(message.get("document"), dict) and _text(message["document"], "file_id"):
             doc = message["document"]
-            attachments.append(InboundAttachment(doc["file_id"], doc.get("file_name") or "document"))
+            attachments.append(InboundAttachment(doc["file_id"], _text(doc, "file_name") or "document"))
         if not text and not attachments:
             kind = next((k for k in KINDS if k in message), "unsupported")
             text = UNSUPPORTED.format(kind=kind)
-        return Parsed([InboundMessage(sender_id=str(message["chat"]["id"]), external_id=str(message.get("message_id")),
-                                      text=text, sender_name=name, locale=sender.get("language_code"),
+        return Parsed([InboundMessage(sender_id=str(chat_id), external_id=str(message.get("message_id")),
+                                      text=text, sender_name=name, locale=_text(sender, "language_code"),
                                       attachments=tuple(attachments))])
 
     async def send(self, channel: Channel, recipient: str, text: str, client: httpx.AsyncClient) -> OutboundResult:

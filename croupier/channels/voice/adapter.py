@@ -78,7 +78,7 @@ class VoiceAdapter:
         if isinstance(event_id, bool) or not isinstance(event_id, str | int) or not str(event_id).strip():
             raise BadRequest(N_("The event needs an \"id\": the provider's unique id of this event."),
                              code="malformed_event")
-        if payload.get("type") not in OUTCOMES:
+        if not isinstance(payload.get("type"), str) or payload["type"] not in OUTCOMES:
             raise BadRequest(N_("The event's \"type\" must be missed_call, voicemail or call_completed."),
                              code="malformed_event")
         seconds = payload.get("duration_s")
