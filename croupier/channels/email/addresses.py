@@ -1,6 +1,7 @@
-"""Addresses that carry a conversation: the reply address support+c42.<mac>@domain (the MAC, under the
-channel's secret, makes it unguessable, so a stranger cannot write into someone else's conversation) and
-the Message-IDs of our replies. Mail servers deliver support+anything@ to support@ (sub-addressing)."""
+"""Addresses that carry a conversation: the reply address support+c42.<mac>@domain and the Message-IDs of
+our replies, which answers reference. Both carry a MAC under the channel's secret, so they cannot be guessed
+and a stranger cannot write into someone else's conversation. Mail servers deliver support+anything@ to
+support@ (sub-addressing)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def conversation_in(candidates: list[str] | tuple[str, ...], address: str, secre
     return None
 
 
-def message_id(message_id: int, channel_key: str, domain: str) -> str:
+def message_id(message_id: int, secret: str, domain: str) -> str:
     """The Message-ID of our reply `message_id`: the same on every attempt, so a resend after a crash can be
-    recognised by the player's mail system, and unique across channels and installations."""
-    return f"<croupier.{message_id}.{channel_key}@{domain}>"
+    recognised by the player's mail system; unique across channels and installations (their secrets differ)."""
+    return f"<croupier.{message_id}.{secrets.sign(secret, f'email-message:{message_id}')[:16]}@{domain}>"

@@ -25,7 +25,7 @@ def compose(channel: Channel, settings: EmailConfig, message: OutboundMessage) -
     subject = message.subject or settings.from_name or channel.name
     mail["Subject"] = subject if not message.subject or REPLY_PREFIX.match(subject) else f"Re: {subject}"
     mail["Date"] = format_datetime(message.created_at)
-    mail["Message-ID"] = (addresses.message_id(message.id, channel.key, settings.domain) if message.id
+    mail["Message-ID"] = (addresses.message_id(message.id, channel.secret, settings.domain) if message.id
                           else make_msgid("croupier", settings.domain))
     thread = [mid for mid in message.thread if MSG_ID.fullmatch(mid)]
     if thread:

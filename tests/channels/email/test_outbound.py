@@ -72,7 +72,7 @@ class TestReply:
         assert mail["Subject"] == "Re: Аккаунт заблокирован"
         assert mail["In-Reply-To"] == "<koi8r-0001@yandex.test>"
         assert mail["References"] == "<koi8r-0001@yandex.test>"
-        assert mail["Message-ID"] == f"<croupier.{mid}.{channel.key}@lucky.test>"
+        assert mail["Message-ID"] == addresses.message_id(mid, channel.secret, "lucky.test")
         assert mail["Reply-To"] == addresses.reply_address("support@lucky.test", channel.secret, cid)
         assert mail["Auto-Submitted"] is None
         assert mail.get_content().strip() == "Здравствуйте, Иван! Сбросили пароль, проверьте почту."
@@ -110,6 +110,17 @@ class TestReply:
             answer = await s.scalar(select(Message).where(Message.external_id == "<answer-3@yandex.test>"))
             conversation = await s.get(Conversation, answer.conversation_id)
         assert answer.conversation_id != cid and conversation.subject == "Re: Аккаунт заблокирован"
+
+    async def test_a_guessed_message_id_does_not_thread(self, db, channel, peer):
+        principal, cid = await first_conversation(db, channel, sample("koi8r"))
+        mid = await reply(db, principal, cid, "Сбросили пароль.")
+        await run(db)
+        guessed = f"<croupier.{mid}.{'0' * 16}@lucky.test>"
+        await receive(db, channel, player_answer("<intruder-1@mail.test>", in_reply_to=guessed).replace(
+            b"References: <koi8r-0001@yandex.test> ", b"References: "))
+        async with db.transaction() as s:
+            answer = await s.scalar(select(Message).where(Message.external_id == "<intruder-1@mail.test>"))
+        assert answer.conversation_id != cid
 
     async def test_a_new_email_without_references_opens_its_own_conversation(self, db, channel, peer):
         await first_conversation(db, channel, sample("koi8r"))
@@ -158,7 +169,7 @@ class TestReply:
         await make_due(db)
         await run(db)
         assert (await stored_message(db, mid)).delivery_state == DeliveryState.sent
-        assert peer.received[0].message["Message-ID"] == f"<croupier.{mid}.{channel.key}@lucky.test>"
+        assert peer.received[0].message["Message-ID"] == addresses.message_id(mid, channel.secret, "lucky.test")
 
 
 class TestRefusals:
