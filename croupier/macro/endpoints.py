@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.auth.dependencies import api_principal
@@ -63,11 +63,13 @@ async def update_macro(macro_id: PathId, data: MacroUpdate, request: Request,
     return MacroOut.of(await macro_service.update(session, principal, macro_id, data, ip=client_ip(request)))
 
 
-@router.delete("/macros/{macro_id}", status_code=204, summary="Delete a macro (audited, with its texts)")
+@router.delete("/macros/{macro_id}", response_model=MacroOut,
+               summary="Delete a macro (audited with its texts); answers with what was deleted")
 async def delete_macro(macro_id: PathId, request: Request, principal: Principal = Depends(api_principal),
                        session: AsyncSession = Depends(session_dep)):
+    out = MacroOut.of(await macro_service.get(session, principal, macro_id))
     await macro_service.delete(session, principal, macro_id, ip=client_ip(request))
-    return Response(status_code=204)
+    return out
 
 
 @router.get("/macros/{macro_id}/render", response_model=RenderedMacro,

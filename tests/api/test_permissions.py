@@ -330,7 +330,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/macros/{macro_id}"): Case(USE_A, macro(""), brand_object=True),
     ("PATCH", "/api/v1/macros/{macro_id}"): Case(EDIT_A, macro("", {"texts": {"en": {"title": "Hi", "body": "Hi"}}}),
                                                   brand_object=True),
-    ("DELETE", "/api/v1/macros/{macro_id}"): Case(statuses(204, 204, 403, 404, 403), macro(""), brand_object=True),
+    ("DELETE", "/api/v1/macros/{macro_id}"): Case(EDIT_A, macro(""), brand_object=True),
     ("GET", "/api/v1/macros/{macro_id}/render"): Case(USE_A, macro("/render?conversation_id={side.conversation_id}"),
                                                       brand_object=True),
     ("GET", "/api/v1/playbooks"): Case(USE_A, get("/api/v1/playbooks?brand_id={side.brand.id}"), brand_object=True),

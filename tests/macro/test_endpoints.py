@@ -45,7 +45,8 @@ class TestEditing:
         r = await w.call("supervisor", "PATCH", f"/api/v1/macros/{made['id']}", json={"shortcut": "id",
                                                                                         "texts": texts})
         assert r.status_code == 200 and r.json()["shortcut"] == "id" and "fi" in r.json()["texts"]
-        assert (await w.call("supervisor", "DELETE", f"/api/v1/macros/{made['id']}")).status_code == 204
+        deleted = await w.call("supervisor", "DELETE", f"/api/v1/macros/{made['id']}")
+        assert deleted.status_code == 200 and deleted.json()["shortcut"] == "id"
         async with db.transaction() as s:
             entries = {e.action: e.details for e in await s.scalars(select(AuditEntry).where(
                 AuditEntry.action.like("macro.%")))}
