@@ -65,6 +65,10 @@ class EmailConfig(ChannelConfig):
                               description=N_("The built-in SMTP server's network address."))
     listen_port: Port | None = Field(None, title=N_("SMTP listener port"), description=N_(
         "Set it to receive mail directly (point the MX record or a relay at it); leave empty for IMAP only."))
+    listen_cert_file: str | None = Field(None, max_length=500, title=N_("SMTP listener certificate"), description=N_(
+        "Path to a PEM certificate (chain): the listener then offers STARTTLS to sending servers."))
+    listen_key_file: str | None = Field(None, max_length=500, title=N_("SMTP listener private key"),
+                                        description=N_("Path to the certificate's PEM private key."))
 
     smtp_host: Host = Field(title=N_("SMTP server for replies"))
     smtp_port: Port | None = Field(None, title=N_("SMTP port"),
@@ -85,6 +89,9 @@ class EmailConfig(ChannelConfig):
             missing["imap_user"] = N_("The IMAP server needs a user name.")
         if self.imap_host and not self.imap_password:
             missing["imap_password"] = N_("The IMAP server needs a password.")
+        if bool(self.listen_cert_file) != bool(self.listen_key_file):
+            missing["listen_key_file" if self.listen_cert_file else "listen_cert_file"] = N_(
+                "Give both the certificate and its private key, or neither.")
         if bool(self.smtp_user) != bool(self.smtp_password):
             missing["smtp_password" if self.smtp_user else "smtp_user"] = N_(
                 "Give both the SMTP user name and its password, or neither.")

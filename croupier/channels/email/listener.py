@@ -1,8 +1,9 @@
 """The built-in SMTP listener (aiosmtpd), run by the app in its own event loop: one server per distinct
 (listen_host, listen_port) of the active email channels, found at start-up and checked again every
-SYNC_SECONDS. RCPT TO is accepted only for a channel's address or its +tag sub-addresses (never a relay:
-anything else gets 550); DATA is answered 250 only after the message is stored and committed (intake.store)
-for every channel it was addressed to, 451 if that failed, so the sending server tries again.
+SYNC_SECONDS; it offers STARTTLS when a channel on that address names a certificate and key. RCPT TO is
+accepted only for a channel's address or its +tag sub-addresses (never a relay: anything else gets 550);
+DATA is answered 250 only after the message is stored and committed (intake.store) for every channel it was
+addressed to, 451 if that failed, so the sending server tries again.
 
 Several app processes bind the same port (SO_REUSEPORT) and the kernel spreads connections between them."""
 
@@ -12,13 +13,13 @@ import asyncio
 import contextlib
 import logging
 import socket
-from typing import Any
+import ssl
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select
 
 from croupier.channels.email import addresses, intake
-from croupier.channels.email.config import settings_of
+from croupier.channels.email.config import EmailConfig, settings_of
 from croupier.db import Database
 from croupier.errors import CroupierError
 from croupier.models import Channel, ChannelType
@@ -70,7 +71,7 @@ class Mailroom:
         return "250 2.0.0 OK: stored"
 
 
-def _settings(channel: Channel) -> Any:
+def _settings(channel: Channel) -> EmailConfig | None:
     try:
         settings = settings_of(channel)
     except (CroupierError, ValueError):
@@ -84,6 +85,7 @@ class SmtpListeners:
     def __init__(self, db: Database, hostname: str = "croupier") -> None:
         self.db, self.hostname = db, hostname
         self.servers: dict[Address, asyncio.AbstractServer] = {}
+        self.certificates: dict[Address, tuple[str, str] | None] = {}
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -92,27 +94,37 @@ class SmtpListeners:
 
     async def sync(self) -> None:
         """Listen on every address an active email channel asks for; stop listening where none does."""
+        wanted: dict[Address, tuple[str, str] | None] = {}
         async with self.db.transaction() as session:
-            wanted = {(s.listen_host, s.listen_port) for s in
-                      (_settings(c) for c in await session.scalars(select(Channel).where(
-                          Channel.type == ChannelType.email, Channel.is_active.is_(True))))
-                      if s is not None}
-        for bound in set(self.servers) - wanted:
-            server = self.servers.pop(bound)
+            for channel in await session.scalars(select(Channel).where(Channel.type == ChannelType.email,
+                                                                       Channel.is_active.is_(True)).order_by(Channel.id)):
+                s = _settings(channel)
+                if s is not None:
+                    pair = (s.listen_cert_file, s.listen_key_file) if s.listen_cert_file and s.listen_key_file else None
+                    wanted[(s.listen_host, s.listen_port)] = wanted.get((s.listen_host, s.listen_port)) or pair
+        for bound in [b for b in self.servers if b not in wanted or wanted[b] != self.certificates.get(b)]:
+            server = self.servers.pop(bound)  # no longer wanted, or its certificate changed: started again below
             server.close()
             await server.wait_closed()
-        for bound in wanted - set(self.servers):
+        for bound, certificate in wanted.items():
+            if bound in self.servers:
+                continue
             try:
-                self.servers[bound] = await self._serve(bound)
-            except OSError as exc:
+                self.servers[bound] = await self._serve(bound, certificate)
+                self.certificates[bound] = certificate
+            except (OSError, ssl.SSLError) as exc:
                 log.error("SMTP listener: cannot listen on %s:%s: %s", *bound, exc)
 
-    async def _serve(self, bound: Address) -> asyncio.AbstractServer:
+    async def _serve(self, bound: Address, certificate: tuple[str, str] | None) -> asyncio.AbstractServer:
         loop = asyncio.get_running_loop()
         handler = Mailroom(self.db, bound)
+        context = None
+        if certificate is not None:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*certificate)
         return await loop.create_server(
             lambda: SMTP(handler, hostname=self.hostname, data_size_limit=intake.MAX_BYTES, enable_SMTPUTF8=True,
-                         decode_data=False, timeout=120, loop=loop),
+                         decode_data=False, timeout=120, tls_context=context, loop=loop),
             host=bound[0], port=bound[1], reuse_port=hasattr(socket, "SO_REUSEPORT"))
 
     async def _resync(self) -> None:
@@ -133,3 +145,4 @@ class SmtpListeners:
         for server in self.servers.values():
             await server.wait_closed()
         self.servers.clear()
+        self.certificates.clear()

@@ -1,6 +1,7 @@
 """A throwaway Dovecot IMAP server on 127.0.0.1 for the email channel's tests: its own config, a passwd-file
-user and maildirs in a temporary directory (nothing outside it is read or changed). Debian's
-`dovecot-imapd` is installed by scripts/install --test."""
+user, maildirs and a self-signed certificate (STARTTLS on the IMAP port, TLS on the IMAPS port) in a
+temporary directory; nothing outside it is read or changed. Debian's `dovecot-imapd` is installed by
+scripts/install --test."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
+from tests.channels.email.certificates import self_signed
 from tests.servers import _wait_port, free_port
 
 DOVECOT = Path(os.environ.get("CROUPIER_DOVECOT", "/usr/sbin/dovecot"))
@@ -26,7 +28,9 @@ state_dir = {root}/state
 log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{cert}
+ssl_key = <{key}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {internal}
@@ -48,7 +52,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {ssl_port}
   }}
 }}
 """
@@ -57,7 +62,9 @@ service imap-login {{
 @dataclass(frozen=True)
 class Mailbox:
     host: str
-    port: int
+    port: int  # IMAP, with STARTTLS offered
+    ssl_port: int  # IMAPS
+    ca_file: str  # the certificate both ports present
     user: str
     password: str
 
@@ -83,7 +90,8 @@ class Mailbox:
 def dovecot(user: str = "support@lucky.test", password: str = "mailbox-password-1") -> Iterator[Mailbox]:
     root = Path(tempfile.mkdtemp(prefix="croupier-dovecot-"))
     root.chmod(0o755)  # Dovecot's auth process, running as its own user, reads the passwd file
-    port = free_port()
+    port, ssl_port = free_port(), free_port()
+    cert, key = self_signed(root)
     if os.geteuid() == 0:  # Dovecot drops privileges to its own users, installed with the package
         internal, login, mail_user = "dovecot", "dovenull", "dovecot"
     else:
@@ -95,13 +103,15 @@ def dovecot(user: str = "support@lucky.test", password: str = "mailbox-password-
     if os.geteuid() == 0:
         shutil.chown(root / "home", mail_user, mail_group)
     (root / "passwd").write_text(f"{user}:{{PLAIN}}{password}\n")
-    (root / "dovecot.conf").write_text(CONFIG.format(root=root, port=port, internal=internal, login=login,
-                                                     mail_user=mail_user, mail_group=mail_group))
+    (root / "dovecot.conf").write_text(CONFIG.format(root=root, port=port, ssl_port=ssl_port, cert=cert, key=key,
+                                                     internal=internal, login=login, mail_user=mail_user,
+                                                     mail_group=mail_group))
     proc = subprocess.Popen([str(DOVECOT), "-F", "-c", str(root / "dovecot.conf")], stdout=subprocess.DEVNULL,
                             stderr=subprocess.STDOUT)
     try:
         _wait_port(port)
-        yield Mailbox("127.0.0.1", port, user, password)
+        _wait_port(ssl_port)
+        yield Mailbox("127.0.0.1", port, ssl_port, str(cert), user, password)
     finally:
         proc.terminate()
         try:

@@ -58,6 +58,8 @@ class TestSettings:
         ({"smtp_host": "smtp host; rm"}, "smtp_host", "Enter a host name or an IP address."),
         ({"listen_port": "70000"}, "listen_port", "Enter a number of at most 65535."),
         ({"imap_security": "tls"}, "imap_security", "This value is not valid."),
+        ({"listen_port": "2525", "listen_cert_file": "/etc/ssl/mx.pem"}, "listen_key_file",
+         "Give both the certificate and its private key, or neither."),
     ])
     async def test_wrong_settings_are_refused_beside_their_field(self, db, admin, brand, change, field, message):
         with pytest.raises(InvalidSettings) as refused:

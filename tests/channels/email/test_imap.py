@@ -5,6 +5,7 @@ mailbox, and a mailbox that refuses the login loses nothing."""
 from __future__ import annotations
 
 import asyncio
+import ssl
 
 import pytest
 from imapclient import DELETED, SEEN
@@ -100,6 +101,24 @@ class TestPolling:
             fixed = await s.get(Channel, channel.id)
             fixed.config = {**fixed.config, **crypto.sealed("imap_password", mailbox.password)}
         assert await imap.poll_mailboxes(db, idle_seconds=0) == 1
+
+
+class TestTls:
+    @pytest.mark.parametrize("security", ["starttls", "ssl"])
+    async def test_the_mailbox_is_read_over_tls_with_the_certificate_verified(self, db, brand, mailbox, security):
+        port = mailbox.port if security == "starttls" else mailbox.ssl_port
+        channel = await imap_channel(db, brand, mailbox, imap_security=security, imap_port=str(port),
+                                     ca_file=mailbox.ca_file)
+        mailbox.deliver(sample("koi8r"))
+        assert await imap.poll(db, channel.id, settings_of(channel), idle_seconds=0) == 1
+
+    async def test_an_untrusted_certificate_is_refused_and_nothing_is_fetched(self, db, brand, mailbox):
+        channel = await imap_channel(db, brand, mailbox, imap_security="ssl", imap_port=str(mailbox.ssl_port))
+        mailbox.deliver(sample("koi8r"))
+        with pytest.raises(ssl.SSLCertVerificationError):
+            await imap.poll(db, channel.id, settings_of(channel), idle_seconds=0)
+        [flags] = mailbox.messages().values()
+        assert SEEN not in flags and await count(db, InboundEvent) == 0
 
 
 class TestIdle:

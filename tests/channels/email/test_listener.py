@@ -4,12 +4,15 @@ address (or its +tag sub-addresses) is stored and committed before the 250, anyt
 
 from __future__ import annotations
 
+import ssl
+
 import aiosmtplib
 import pytest
 from sqlalchemy import select, text
 
 from croupier.brand.service import brand_service
 from croupier.models import Channel, Conversation, InboundEvent
+from tests.channels.email.certificates import self_signed
 from tests.channels.email.conftest import add_email_channel, sample
 from tests.channels.pipeline import count, run
 from tests.servers import free_port
@@ -82,6 +85,19 @@ class TestListener:
         await app.state.smtp_listeners.sync()
         with pytest.raises(aiosmtplib.SMTPConnectError):
             await send(port, sample("koi8r"), ["support@lucky.test"])
+
+    async def test_starttls_is_offered_with_the_channels_certificate(self, app, db, brand, tmp_path):
+        port = free_port()
+        cert, key = self_signed(tmp_path)
+        await add_email_channel(db, brand, listen_port=str(port), listen_cert_file=str(cert),
+                                listen_key_file=str(key))
+        await app.state.smtp_listeners.sync()
+        context = ssl.create_default_context(cafile=str(cert))
+        async with aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=True, tls_context=context,
+                                   timeout=10) as smtp:
+            assert smtp.is_connected and smtp.get_transport_info("sslcontext") is not None
+            await smtp.sendmail("ivan@yandex.test", ["support@lucky.test"], sample("koi8r"))
+        assert await count(db, InboundEvent) == 1
 
     async def test_two_channels_on_one_port_each_get_their_mail(self, app, db, brand, listening):
         first, port = listening
