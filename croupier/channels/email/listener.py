@@ -89,7 +89,11 @@ class SmtpListeners:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self.sync()
+        """Never stops the app from starting: a failed look-up is logged and tried again by the re-check."""
+        try:
+            await self.sync()
+        except Exception:  # noqa: BLE001
+            log.exception("SMTP listener: looking up the email channels failed")
         self._task = asyncio.create_task(self._resync(), name="smtp-listeners")
 
     async def sync(self) -> None:
