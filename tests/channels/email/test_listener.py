@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from croupier.brand.service import brand_service
+from croupier.channels.email.listener import SmtpListeners
 from croupier.models import Channel, Conversation, InboundEvent
 from tests.channels.email.certificates import self_signed
 from tests.channels.email.conftest import add_email_channel, sample
@@ -77,6 +78,18 @@ class TestListener:
                 await s.execute(text("ALTER TABLE inbound_events_away RENAME TO inbound_events"))
         await send(port, sample("koi8r"), ["support@lucky.test"])  # the sender's retry
         assert await count(db, InboundEvent) == 1
+
+    async def test_a_database_that_fails_at_start_up_does_not_stop_the_app(self, db):
+        listeners = SmtpListeners(db)
+        async with db.transaction() as s:
+            await s.execute(text("ALTER TABLE channels RENAME TO channels_away"))
+        try:
+            await listeners.start()
+            assert listeners.servers == {}
+        finally:
+            await listeners.stop()
+            async with db.transaction() as s:
+                await s.execute(text("ALTER TABLE channels_away RENAME TO channels"))
 
     async def test_a_disabled_channel_stops_listening(self, app, db, listening):
         channel, port = listening
