@@ -1,5 +1,13 @@
 """Every ORM class, one file per aggregate. Importing this package registers them all."""
 
+from croupier.models.assistant import (
+                                          AssistantSettings,
+                                          AssistantState,
+                                          AssistantTurn,
+                                          HandoffReason,
+                                          IntentReview,
+                                          TurnAction,
+)
 from croupier.models.audit import AuditEntry
 from croupier.models.base import Base
 from croupier.models.brand import Brand, Channel, ChannelType
@@ -56,6 +64,7 @@ from croupier.models.transparency import (
 )
 
 __all__ = [
+    "AssistantSettings", "AssistantState", "AssistantTurn", "HandoffReason", "IntentReview", "TurnAction",
     "ApiToken", "Article", "ArticleStatus", "ArticleTranslation", "ArticleVersion", "ArticleVote",
     "HelpCentreContacts", "KbCategory", "KbPassage", "KbTerm", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "CallDirection", "CallLog", "CallOutcome",
     "Channel", "ChannelType",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 08:06:05.060017
+Create Date: 2026-11-22 08:37:56.292882
 """
 from alembic import op
 import sqlalchemy as sa
@@ -98,6 +98,15 @@ def upgrade() -> None:
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('assistant_settings',
+    sa.Column('brand_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('facts_provider', sa.String(length=40), nullable=True),
+    sa.Column('teams', sa.JSON(), nullable=False),
+    sa.Column('updated_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_assistant_settings_brand_id_brands'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('brand_id', name=op.f('pk_assistant_settings'))
+    )
     op.create_table('audit_log',
     sa.Column('at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -489,6 +498,27 @@ def upgrade() -> None:
     with op.batch_alter_table('kb_translations', schema=None) as batch_op:
         batch_op.create_index('ix_kb_translations_brand_locale', ['brand_id', 'locale', 'status'], unique=False)
 
+    op.create_table('assistant_states',
+    sa.Column('conversation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('brand_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('created_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('last_intent', sa.String(length=40), nullable=True),
+    sa.Column('last_confidence', sa.Float(), nullable=True),
+    sa.Column('intent_turn_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('answers', sa.Integer(), nullable=False),
+    sa.Column('rejections', sa.Integer(), nullable=False),
+    sa.Column('handed_off', sa.Boolean(), nullable=False),
+    sa.Column('reason', sa.Enum('low_confidence', 'asked_for_human', 'rejected_answers', 'no_answer', 'unsafe_reply', 'responsible_gambling', 'account_security', 'complaint', name='handoffreason', native_enum=False, length=30), nullable=True),
+    sa.Column('summary', sa.JSON(), nullable=True),
+    sa.Column('handed_off_at', croupier.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_assistant_states_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_assistant_states_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('conversation_id', name=op.f('pk_assistant_states'))
+    )
+    with op.batch_alter_table('assistant_states', schema=None) as batch_op:
+        batch_op.create_index('ix_assistant_states_brand', ['brand_id', 'created_at'], unique=False)
+
     op.create_table('call_logs',
     sa.Column('conversation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('direction', sa.Enum('inbound', 'outbound', name='calldirection', native_enum=False, length=20), nullable=False),
@@ -608,6 +638,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_playbook_runs_ended_by_id'), ['ended_by_id'], unique=False)
         batch_op.create_index('ix_playbook_runs_report', ['playbook_id', 'ended_at'], unique=False)
 
+    op.create_table('assistant_turns',
+    sa.Column('conversation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('player_message_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('reply_message_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('intent', sa.String(length=40), nullable=False),
+    sa.Column('confidence', sa.Float(), nullable=False),
+    sa.Column('action', sa.Enum('answer', 'greeting', 'clarify', 'apology', 'handoff', name='turnaction', native_enum=False, length=20), nullable=False),
+    sa.Column('passages', sa.JSON(), nullable=False),
+    sa.Column('rejected', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_assistant_turns_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['player_message_id'], ['messages.id'], name=op.f('fk_assistant_turns_player_message_id_messages'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reply_message_id'], ['messages.id'], name=op.f('fk_assistant_turns_reply_message_id_messages'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistant_turns')),
+    sa.UniqueConstraint('player_message_id', name=op.f('uq_assistant_turns_player_message_id'))
+    )
+    with op.batch_alter_table('assistant_turns', schema=None) as batch_op:
+        batch_op.create_index('ix_assistant_turns_conversation', ['conversation_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assistant_turns_reply_message_id'), ['reply_message_id'], unique=False)
+
     op.create_table('attachments',
     sa.Column('message_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
@@ -648,11 +701,40 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_playbook_ticks')),
     sa.UniqueConstraint('run_id', 'step', name=op.f('uq_playbook_ticks_run_id'))
     )
+    op.create_table('assistant_intent_reviews',
+    sa.Column('turn_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('conversation_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('brand_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('language', sa.String(length=16), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('predicted', sa.String(length=40), nullable=False),
+    sa.Column('confidence', sa.Float(), nullable=False),
+    sa.Column('intent', sa.String(length=40), nullable=False),
+    sa.Column('user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('updated_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_assistant_intent_reviews_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_assistant_intent_reviews_conversation_id_conversations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['turn_id'], ['assistant_turns.id'], name=op.f('fk_assistant_intent_reviews_turn_id_assistant_turns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_assistant_intent_reviews_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistant_intent_reviews')),
+    sa.UniqueConstraint('turn_id', name=op.f('uq_assistant_intent_reviews_turn_id'))
+    )
+    with op.batch_alter_table('assistant_intent_reviews', schema=None) as batch_op:
+        batch_op.create_index('ix_assistant_intent_reviews_brand', ['brand_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assistant_intent_reviews_conversation_id'), ['conversation_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('assistant_intent_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assistant_intent_reviews_conversation_id'))
+        batch_op.drop_index('ix_assistant_intent_reviews_brand')
+
+    op.drop_table('assistant_intent_reviews')
     op.drop_table('playbook_ticks')
     with op.batch_alter_table('kb_terms', schema=None) as batch_op:
         batch_op.drop_index('ix_kb_terms_lookup')
@@ -662,6 +744,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_attachments_message_id'))
 
     op.drop_table('attachments')
+    with op.batch_alter_table('assistant_turns', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assistant_turns_reply_message_id'))
+        batch_op.drop_index('ix_assistant_turns_conversation')
+
+    op.drop_table('assistant_turns')
     with op.batch_alter_table('playbook_runs', schema=None) as batch_op:
         batch_op.drop_index('ix_playbook_runs_report')
         batch_op.drop_index(batch_op.f('ix_playbook_runs_ended_by_id'))
@@ -687,6 +774,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_call_logs_conversation')
 
     op.drop_table('call_logs')
+    with op.batch_alter_table('assistant_states', schema=None) as batch_op:
+        batch_op.drop_index('ix_assistant_states_brand')
+
+    op.drop_table('assistant_states')
     with op.batch_alter_table('kb_translations', schema=None) as batch_op:
         batch_op.drop_index('ix_kb_translations_brand_locale')
 
@@ -771,6 +862,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_log_action'))
 
     op.drop_table('audit_log')
+    op.drop_table('assistant_settings')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 
