@@ -63,12 +63,13 @@ class EmailAdapter:
             return Parsed([InboundMessage(sender_id=NO_SENDER, external_id=self.external_id(payload),
                                           text=gettext(UNREADABLE), separate_threads=True)])
         letter = mime.read(raw)
-        settings = settings_of(channel)
+        address = str(channel.config.get("address") or "")  # only what parsing needs: no settings can stop it
+        own = "@" in address
         kind = reports.kind(letter.message, letter.sender, payload.get("mail_from"))
         if kind in (reports.Kind.bounce, reports.Kind.receipt):
             return Parsed(updates=reports.updates(letter.message))
-        if kind == reports.Kind.automatic or (letter.sender and addresses.same_mailbox(letter.sender,
-                                                                                       settings.address)):
+        if kind == reports.Kind.automatic or (own and letter.sender and addresses.same_mailbox(letter.sender,
+                                                                                               address)):
             return Parsed()  # auto-replies, lists and our own mail never open conversations: no loops
         text = quotes.trim(letter.text) if letter.text else ""
         notes = self._notes(letter, payload)
@@ -81,8 +82,8 @@ class EmailAdapter:
             attachments=tuple(InboundAttachment(f"part-{i}", p.filename, p.content)
                               for i, p in enumerate(letter.attachments)),
             separate_threads=True, thread=letter.thread, subject=letter.subject, email=letter.sender,
-            conversation_id=addresses.conversation_in(recipients, settings.address, channel.secret)
-            if settings.reply_token else None)])
+            conversation_id=addresses.conversation_in(recipients, address, channel.secret)
+            if own and channel.config.get("reply_token", True) else None)])
 
     def _notes(self, letter: mime.Letter, payload: dict[str, Any]) -> list[str]:
         notes = []

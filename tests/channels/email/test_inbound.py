@@ -7,11 +7,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from croupier.brand.service import brand_service
 from croupier.channels.email import intake
 from croupier.channels.service import channel_service
 from croupier.models import (
     Attachment,
     Brand,
+    ChannelType,
     Conversation,
     DeliveryState,
     InboundEvent,
@@ -213,6 +215,14 @@ class TestDeliveryReports:
 
 
 class TestProcessing:
+    async def test_mail_is_read_even_while_the_channels_relay_settings_are_unusable(self, db, brand):
+        async with db.transaction() as s:  # no relay, a password sealed under another installation's key
+            channel = await brand_service.add_channel(s, None, brand.id, ChannelType.email, "Broken", {
+                "address": "support@lucky.test", "listen_port": 2525, "smtp_password_enc": "gAAAAA-not-ours"})
+        await receive(db, channel, sample("koi8r"))
+        message, _c, _i = await only_message(db)
+        assert message.body.startswith("Здравствуйте! Мой аккаунт заблокирован")
+
     async def test_an_event_is_parsed_again_after_a_crash_without_a_second_message(self, db, channel):
         await intake.store(db, channel.id, sample("gmail_reply_en"), via="imap")
         assert await run(db) == 1
