@@ -19,6 +19,7 @@ SCOPES = (
     "transparency:write",
     "macros:read", "macros:write",
     "playbooks:read", "playbooks:write", "playbooks:supervise",
+    "assistant:supervise",
 )
 
 ROLE_SCOPES: dict[Role, frozenset[str]] = {
@@ -27,7 +28,7 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.supervisor: frozenset({"brands:read", "players:read", "players:write", "conversations:read",
                                 "conversations:write", "users:read", "tokens:write", "audit:read",
                                 "kb:read", "kb:write", "macros:read", "macros:write", "playbooks:read",
-                                "playbooks:write", "playbooks:supervise"}),
+                                "playbooks:write", "playbooks:supervise", "assistant:supervise"}),
     Role.admin: frozenset(SCOPES),
 }
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.call.service import call_service
-from croupier.console import labels, playbook_view, repository
+from croupier.console import assistant_view, labels, playbook_view, repository
 from croupier.console.staff import Staff
 from croupier.conversation import repository as conversations
 from croupier.conversation.repository import InboxFilter
@@ -109,6 +109,7 @@ async def page(session: AsyncSession, staff: Staff, conversation_id: int) -> dic
         "messages": messages,
         "older_hidden": older_hidden,
         "history": HISTORY,
+        **await assistant_view.panel(session, staff, conversation),
         **await properties(session, staff, conversation),
         **await sidebar(session, staff, conversation),
         **await calls(session, staff, conversation),

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 
 from croupier.console import (
+    assistant_routes,
     auth_routes,
     call_routes,
     channel_admin_routes,
@@ -36,5 +37,5 @@ async def home() -> RedirectResponse:
 
 for module in (auth_routes, inbox_routes, conversation_routes, call_routes, message_routes, player_routes, events_routes,
                preferences_routes, channel_admin_routes, kb_routes, transparency_routes, macro_routes, playbook_routes,
-               macro_admin_routes, playbook_admin_routes, static_routes):
+               macro_admin_routes, playbook_admin_routes, assistant_routes, static_routes):
     router.include_router(module.router)

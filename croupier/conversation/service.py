@@ -11,6 +11,8 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from croupier.assistant import gate as assistant_gate
+from croupier.assistant import reviews as intent_reviews
 from croupier.audit.service import audit_service
 from croupier.auth.principal import Principal
 from croupier.channels.base import DELIVER_JOB
@@ -31,6 +33,7 @@ from croupier.models import (
     DeliveryState,
     Message,
     PlayerIdentity,
+    Priority,
     Role,
     Status,
     Tag,
@@ -90,6 +93,8 @@ class ConversationService:
             await self._retag(session, conversation, list(tags), [])
         attachments = await self._attach(session, message, files)
         self._publish(session, conversation, message, attachments, identity.display_name)
+        if author_type == AuthorType.player and body.strip():
+            await assistant_gate.after_player_message(session, conversation, message)
         return message, True
 
     def _player_wrote(self, conversation: Conversation, language: str | None, preview: str,
@@ -104,6 +109,41 @@ class ConversationService:
         if language and not conversation.language:
             changes["language"] = language
         return changes
+
+    # -- the assistant ---------------------------------------------------------------
+    async def say(self, session: AsyncSession, conversation: Conversation, body: str) -> Message:
+        """The assistant's message to the player: stored, delivered like an agent's reply, published."""
+        now = utcnow()
+        message = Message(conversation_id=conversation.id, author_type=AuthorType.assistant, body=body,
+                          is_private=False, delivery_state=DeliveryState.sent, created_at=now)
+        session.add(message)
+        conversation.message_count += 1
+        conversation.last_message_at = now
+        conversation.preview = body[:PREVIEW_CHARS]
+        await session.flush()
+        if (await session.get(Channel, conversation.channel_id)).type != ChannelType.webchat:
+            message.delivery_state = DeliveryState.pending
+            enqueue(session, DELIVER_JOB, {"message_id": message.id})
+        self._publish(session, conversation, message, [], None)
+        return message
+
+    async def hand_over(self, session: AsyncSession, conversation: Conversation, *, reason: str,
+                        team_id: int | None, priority: Priority | None, tags: tuple[str, ...]) -> None:
+        """The assistant hands the conversation to people: its team, priority and flags, audited and published."""
+        changes: dict[str, object] = {}
+        if team_id is not None and team_id != conversation.team_id:
+            conversation.team_id = changes["team_id"] = team_id
+        if priority is not None and priority != conversation.priority:
+            conversation.priority = priority
+            changes["priority"] = priority.value
+        changes.update(await self._retag(session, conversation, list(tags), []))
+        await session.flush()
+        await audit_service.record(session, "conversation.handed_off", actor="assistant",
+                                   target_type="conversation", target_id=conversation.id,
+                                   brand_id=conversation.brand_id, reason=reason, changes=changes)
+        publish_after_commit(session, LiveEvent(
+            type="conversation.updated", brand_id=conversation.brand_id, conversation_id=conversation.id,
+            data={"changes": {**changes, "handed_off": reason}}))
 
     # -- staff actions -------------------------------------------------------------
     async def list(self, session: AsyncSession, principal: Principal, f: repository.InboxFilter, *,
@@ -202,6 +242,7 @@ class ConversationService:
                 raise BadRequest(N_("Unknown intent: %(intents)s. Known intents: %(known)s."), code="unknown_intent",
                                  intents=change.intent, known=", ".join(INTENTS))
             conversation.intent = changes["intent"] = change.intent or None
+            await intent_reviews.review(session, principal, conversation)
         if change.status is not None and (change.status != conversation.status or resnooze):
             if change.status in ENDED and conversation.status not in ENDED:
                 changes.update(await before_ending(session, principal, conversation,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from croupier.models import Role
+from croupier.models import HandoffReason, Role
 
 DEMO_DOMAIN = "croupier.demo"
 DEMO_PASSWORD = "Roulette-Demo-2026"
@@ -46,6 +46,10 @@ TEAMS = {
     "Security": "Account access, hacked accounts, phishing and fraud",
     "Complaints": "Formal complaints and disputes, with regulatory deadlines",
 }
+
+# Where the assistant hands conversations off to, by reason.
+ASSISTANT_TEAMS = {HandoffReason.responsible_gambling: "Responsible gambling",
+                   HandoffReason.account_security: "Security", HandoffReason.complaint: "Complaints"}
 
 STAFF = (
     StaffSpec("admin", "Olivia Bennett", Role.admin, "en", (), totp=True),

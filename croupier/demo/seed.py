@@ -15,6 +15,7 @@ from datetime import timedelta
 import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from croupier.assistant import settings as assistant_settings
 from croupier.audit.service import audit_service
 from croupier.auth import repository as staff_repository
 from croupier.auth import totp
@@ -29,7 +30,7 @@ from croupier.conversation.schemas import ConversationUpdate
 from croupier.conversation.service import conversation_service
 from croupier.db import Database
 from croupier.demo import repository
-from croupier.demo.cast import BRANDS, DEMO_DOMAIN, DEMO_PASSWORD, STAFF, TEAMS, StaffSpec
+from croupier.demo.cast import ASSISTANT_TEAMS, BRANDS, DEMO_DOMAIN, DEMO_PASSWORD, STAFF, TEAMS, StaffSpec
 from croupier.demo.dialogue import Dialogue
 from croupier.demo.dialogues import ALL
 from croupier.demo.knowledge_base import seed_knowledge_base
@@ -79,6 +80,9 @@ async def seed(settings: Settings) -> list[Login]:
                 await seed_knowledge_base(session, brand)
                 await seed_playbooks(session, brand)  # after the dialogues: they end conversations freely
             await seed_macros(session)
+            for brand in world.brands.values():  # after the dialogues: the assistant answers only new messages
+                await assistant_settings.configure(session, brand.id, enabled=True, facts_provider="demo",
+                                                   teams=ASSISTANT_TEAMS)
             return [_login(spec, world) for spec in STAFF]
     finally:
         await db.dispose()

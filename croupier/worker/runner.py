@@ -44,10 +44,11 @@ def periodic_tasks() -> list[Periodic]:
 
 
 def job_handlers() -> dict[str, Handler]:
+    from croupier.assistant.pipeline import HANDLERS as assistant_jobs
     from croupier.channels.probe import HANDLERS as probe_jobs
     from croupier.channels.tasks import HANDLERS as channel_jobs
 
-    return {**channel_jobs, **probe_jobs}
+    return {**channel_jobs, **probe_jobs, **assistant_jobs}
 
 
 class Runner:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from croupier.assistant import feedback
 from croupier.channels.webchat.callbacks import callback_service
 from croupier.channels.webchat.fastpath import RATE_BUCKET
 from croupier.channels.webchat.schemas import (
@@ -19,6 +20,7 @@ from croupier.channels.webchat.schemas import (
     CallbackIn,
     CallbackOut,
     MessageIn,
+    RejectionOut,
     SessionIn,
     SessionOut,
     TypingIn,
@@ -39,7 +41,7 @@ from croupier.models import Attachment, Brand, Message, User
 from croupier.web import rate_limit, session_dep
 
 router = APIRouter(prefix="/api/widget/v1", tags=["widget"])
-PAGES = make_environment(Path(__file__).resolve().parent / "templates")
+PAGES = make_environment(FilePath(__file__).resolve().parent / "templates")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -106,6 +108,15 @@ async def post_message(data: MessageIn, request: Request, ws: WidgetSession = De
                                                   locale=i18n.normalize(data.locale))
     out = MessageOut.of(message)
     return out if created else JSONResponse(out.model_dump(mode="json"), status_code=200)
+
+
+@router.post("/messages/{message_id}/rejection", response_model=RejectionOut,
+             summary="Thumbs-down on an answer of the assistant: it did not help")
+async def reject_answer(message_id: int = Path(ge=1, le=2**63 - 1), ws: WidgetSession = Depends(widget_session),
+                        session: AsyncSession = Depends(session_dep)):
+    ids = await webchat_service.conversation_ids(session, ws.identity.id)
+    found = await feedback.thumbs_down(session, ids, message_id)
+    return RejectionOut(counted=found.counted, handed_off=found.handed_off)
 
 
 @router.post("/attachments", status_code=201, response_model=MessageOut, summary="Send a file as the player")

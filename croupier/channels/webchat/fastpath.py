@@ -4,10 +4,11 @@
 conversation is open and the client_id is new, is answered here, inside the app's middleware (body limit,
 security headers, CORS, locale) but before FastAPI's routing, dependencies and ORM: one statement
 (`_STORE`, autocommitted) checks the session's channel and brand, inserts the message once and updates the
-conversation. It stores, answers and publishes exactly what the full route would. Anything else -
-malformed JSON, a bad token, an empty or overlong body, a rate limit hit, no open conversation, a repeated
-client_id, SQLite - falls through, with the body replayed, to the full route in `endpoints.py`, which
-gives every error its precise answer and handles opening, reopening and idempotent retries.
+conversation. It stores, answers and publishes exactly what the full route would. Anything else - a
+conversation with the assistant (the full route queues its turn), malformed JSON, a bad token, an empty or
+overlong body, a rate limit hit, no open conversation, a repeated client_id, SQLite - falls through, with
+the body replayed, to the full route in `endpoints.py`, which gives every error its precise answer and
+handles opening, reopening and idempotent retries.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ WITH cur AS (
     JOIN conversations c ON c.id = (SELECT max(x.id) FROM conversations x
                                     WHERE x.identity_id = i.id AND x.status <> 'closed')
     WHERE i.id = $1 AND c.status = 'open'
+      AND (c.assignee_id IS NOT NULL  -- not with the assistant (assistant/gate.py), which the full route queues
+           OR NOT EXISTS (SELECT 1 FROM assistant_settings s WHERE s.brand_id = c.brand_id AND s.enabled)
+           OR EXISTS (SELECT 1 FROM assistant_states a WHERE a.conversation_id = c.id AND a.handed_off))
 ), ins AS (
     INSERT INTO messages (conversation_id, author_type, body, is_private, delivery_state, client_id, created_at)
     SELECT cur.id, 'player', $2, false, 'received', $3, $4 FROM cur

@@ -60,6 +60,11 @@ class TypingIn(BaseModel):
     typing: bool
 
 
+class RejectionOut(BaseModel):
+    counted: bool = Field(description="An answer of the assistant's, rejected for the first time")
+    handed_off: bool = Field(description="This was the second rejected answer: a person takes over")
+
+
 class CallbackWindow(StrEnum):
     asap = "asap"
     morning = "morning"
