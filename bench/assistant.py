@@ -44,7 +44,7 @@ from croupier.assistant.encoder import SentenceEncoder, encoder_named  # noqa: E
 from croupier.assistant.evaluation import evaluate  # noqa: E402
 from croupier.assistant.examples import read_examples  # noqa: E402
 from croupier.assistant.intents import IntentModel  # noqa: E402
-from croupier.assistant.taxonomy import INTENTS  # noqa: E402
+from croupier.intents import INTENTS  # noqa: E402
 
 MASSIVE_LOCALES = ("en-US", "ru-RU", "pl-PL", "az-AZ", "fi-FI")
 LATENCY_ROUNDS = 3

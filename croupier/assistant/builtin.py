@@ -17,8 +17,8 @@ from pathlib import Path
 from croupier.assistant.examples import read_examples
 from croupier.assistant.intents import MODEL_FORMAT, IntentModel
 from croupier.assistant.language import LANGUAGES_FILE
-from croupier.assistant.taxonomy import INTENTS
 from croupier.config import get_settings
+from croupier.intents import INTENTS
 
 DATA = Path(__file__).resolve().parent / "data"
 TRAINING_FILE = DATA / "casino_train.jsonl"

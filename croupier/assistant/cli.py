@@ -54,7 +54,7 @@ def train(data: Path = typer.Option(..., help="JSON lines with text, intent and 
     """Train an intent model from labelled examples."""
     from croupier.assistant.encoder import EncoderError, encoder_named
     from croupier.assistant.intents import IntentModel
-    from croupier.assistant.taxonomy import INTENTS
+    from croupier.intents import INTENTS
 
     try:
         sentence_encoder = encoder_named(encoder)

@@ -2,7 +2,7 @@
 
 `IntentModel.classify(text, language)` returns (intent, confidence, handoff). Confidence is the
 calibrated probability of the predicted intent; a message is handed off when that is below the
-model's `handoff_below`, or when its intent must reach a human at once (taxonomy.ESCALATED).
+model's `handoff_below`, or when its intent must reach a human at once (ESCALATED).
 
 When the training examples carry languages, the model also learns which language a message is
 in from its character n-grams (players write Russian in Latin letters, mix languages, use
@@ -28,12 +28,13 @@ from croupier.assistant.examples import Example
 from croupier.assistant.features import TextFeatures
 from croupier.assistant.language import default_detector
 from croupier.assistant.linear import LinearHead
-from croupier.assistant.taxonomy import ESCALATED
 
 MODEL_FORMAT = 1
 DEFAULT_C = 0.5
 LANGUAGE_C = 1.0
 DEFAULT_HANDOFF_BELOW = 0.5
+# Asked for a human, or a responsible-gambling or fraud signal: handed off whatever the confidence.
+ESCALATED: frozenset[str] = frozenset({"talk_to_human", "responsible_gambling", "account_security"})
 ENCODER_WEIGHT = 4.0  # sentence embeddings against the two unit-length TF-IDF blocks (tuned on CLINC150 val)
 
 

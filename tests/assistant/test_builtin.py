@@ -7,7 +7,7 @@ import pytest
 from croupier.assistant.builtin import HELDOUT_FILE, builtin_model_dir, load_or_train
 from croupier.assistant.evaluation import evaluate
 from croupier.assistant.examples import read_examples
-from croupier.assistant.taxonomy import INTENTS
+from croupier.intents import INTENTS
 
 
 @pytest.fixture(scope="module")
