@@ -15,6 +15,8 @@ WIDGET_STRINGS = [
     N_("You"),
     N_("Support team"),
     N_("Assistant"),
+    N_("This didn't help"),
+    N_("Thanks for telling us."),
     N_("Support is typing…"),
     N_("Sending…"),
     N_("Not sent. Tap to retry."),

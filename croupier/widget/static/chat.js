@@ -32,7 +32,7 @@ function startCroupier(script, css) {
   const t = (msgid) => (state.config && state.config.strings[msgid]) || msgid;
   const locale = () => (state.config ? state.config.locale : undefined);
   const newId = () => (crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + Math.random().toString(36).slice(2));
-  const view = createView(css, { t, locale, download });
+  const view = createView(css, { t, locale, download, reject });
   const ui = view.ui;
   if (/^#[0-9a-f]{3,8}$/i.test(ds.color || "")) view.host.style.setProperty("--accent", ds.color);
 
@@ -52,6 +52,11 @@ function startCroupier(script, css) {
   }
   async function problem(response) {
     try { return (await response.json()).error.message; } catch (e) { return response.statusText; }
+  }
+  async function reject(id) { // the player's thumbs-down on an answer of the assistant
+    const r = await call("POST", "/messages/" + id + "/rejection");
+    if (!r.ok) throw new Error(await problem(r));
+    return r.json();
   }
   async function download(id) { // with the token in a header, never in a link the player could pass on
     const r = await fetch(API + "/attachments/" + id, { headers: { Authorization: "Bearer " + state.token }, credentials: "omit" });

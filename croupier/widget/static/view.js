@@ -1,12 +1,14 @@
 /* The widget's screen: a launcher and a chat panel in an open shadow root, and how messages are drawn.
  * Nothing here talks to the server; chat.js does, through the hooks it passes in:
- * t(msgid) -> text, locale() -> language code, download(url) -> Promise of a blob: URL. */
+ * t(msgid) -> text, locale() -> language code, download(url) -> Promise of a blob: URL,
+ * reject(message id) -> Promise (the player's thumbs-down on an assistant's answer). */
 function createView(css, hooks) {
   const ICONS = {
     chat: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 2-2Z"/></svg>',
     close: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><path d="M6 6l12 12M18 6 6 18"/></svg>',
     clip: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="m21 11-8.5 8.5a5 5 0 0 1-7-7L14 4a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7"/></svg>',
     phone: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.46.57 3.6a1 1 0 0 1-.25 1z"/></svg>',
+    down: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><path d="M10 15v4a3 3 0 0 0 3 3l4-9V2H5.7a2 2 0 0 0-2 1.7l-1.4 9a2 2 0 0 0 2 2.3zM17 2h3a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-3"/></svg>',
     send: '<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M3 20.5 21.5 12 3 3.5l.01 6.6L16 12 3.01 13.9z"/></svg>',
   };
   const t = hooks.t;
@@ -140,6 +142,7 @@ function createView(css, hooks) {
     linkify(el.querySelector(".bubble"), m.body);
     el.querySelector(".files").replaceChildren(...m.attachments.map(attachment));
     stamp(el);
+    if (fresh && m.author_type === "assistant") el.append(thumbsDown(m.id));
     byId.set(m.id, el);
     if (m.client_id) byClient.set(m.client_id, el);
     if (fresh) place(el, m.id);
@@ -167,6 +170,25 @@ function createView(css, hooks) {
     el.querySelector(".meta").textContent = text;
   }
   function scrollDown() { ui.list.scrollTop = ui.list.scrollHeight; }
+  /* "This didn't help" under an assistant's message: pressed once, then it thanks the player. */
+  function thumbsDown(id) {
+    const button = Object.assign(document.createElement("button"), { type: "button", className: "rate", innerHTML: ICONS.down });
+    button.dataset.i18nLabel = "This didn't help";
+    button.setAttribute("aria-label", t("This didn't help"));
+    button.setAttribute("aria-pressed", "false");
+    const note = Object.assign(document.createElement("span"), { className: "rate-note" });
+    note.setAttribute("role", "status");
+    button.onclick = () => {
+      button.disabled = true;
+      hooks.reject(id).then(() => {
+        button.setAttribute("aria-pressed", "true");
+        note.textContent = t("Thanks for telling us.");
+      }, () => { button.disabled = false; });
+    };
+    const wrap = Object.assign(document.createElement("div"), { className: "rating" });
+    wrap.append(button, note);
+    return wrap;
+  }
 
   /* The callback form takes the place of the conversation while it is open. */
   function callbackOpen(open) {
