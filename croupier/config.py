@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     ]
     default_locale: str = "en"
 
+    # The assistant's optional language model: an OpenAI-compatible chat-completions endpoint (e.g.
+    # https://api.openai.com/v1) that phrases answers from knowledge-base passages. Empty: off.
+    llm_base_url: str = ""
+    llm_api_key: str = ""
+    llm_model: str = ""
+    llm_timeout_seconds: float = 8.0
+
     @property
     def production(self) -> bool:
         return self.environment == "production"
