@@ -90,11 +90,19 @@ class IntentModel:
     def classify(self, text: str, language: str | None = None) -> Classification:
         return self.classify_many([text], [language])[0]
 
-    def classify_many(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[Classification]:
-        languages = [lang or self.detect_language(t) for t, lang in zip(texts, languages, strict=True)]
+    def intent_probabilities(self, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+        """Calibrated probability of every intent (columns: `self.intents.classes`), one row per text.
+
+        A text with no word or character n-gram the model knows gets every intent equally likely.
+        """
         X = self.features.transform(texts, languages)
         probabilities = self.intents.probabilities(_with_embeddings(X, self.encoder, texts))
-        probabilities[X.getnnz(axis=1) == 0] = 1.0 / len(self.intents.classes)  # nothing the model knows
+        probabilities[X.getnnz(axis=1) == 0] = 1.0 / len(self.intents.classes)
+        return probabilities
+
+    def classify_many(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[Classification]:
+        languages = [lang or self.detect_language(t) for t, lang in zip(texts, languages, strict=True)]
+        probabilities = self.intent_probabilities(texts, languages)
         best = probabilities.argmax(axis=1)
         results = []
         for row, column in enumerate(best):
