@@ -39,11 +39,10 @@ def article_url(brand_slug: str, locale: str, slug: str) -> str:
     return f"{get_settings().base_url.rstrip('/')}/help/{brand_slug}/{locale}/a/{slug}"
 
 
-def article_record(brand_slug: str, article_id: int, slug: str, locale: str, title: str, *, heading: str = "",
-                   fallback: bool) -> dict[str, Any]:
+def offered(hit: Hit, brand_slug: str) -> dict[str, Any]:
     """An article a turn offered, as the turn records it: which, in what language, and its link."""
-    return {"article_id": article_id, "slug": slug, "locale": locale, "title": title, "heading": heading,
-            "fallback": fallback, "url": article_url(brand_slug, locale, slug)}
+    return {"article_id": hit.article_id, "slug": hit.slug, "locale": hit.locale, "title": hit.title,
+            "heading": hit.heading, "fallback": hit.fallback, "url": article_url(brand_slug, hit.locale, hit.slug)}
 
 
 def readable(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
@@ -76,24 +75,18 @@ def articles_of(hits: Sequence[Hit], brand_slug: str) -> list[dict[str, Any]]:
     seen: dict[int, dict[str, Any]] = {}
     for hit in hits:
         if hit.article_id not in seen:
-            seen[hit.article_id] = article_record(brand_slug, hit.article_id, hit.slug, hit.locale, hit.title,
-                                                  heading=hit.heading, fallback=hit.fallback)
+            seen[hit.article_id] = offered(hit, brand_slug)
         if len(seen) == MAX_LINKS:
             break
     return list(seen.values())
 
 
-def compose(hits: Sequence[Hit], facts: Sequence[str], language: str, brand_slug: str) -> Reply:
-    """The answer: facts about the player first, then the best passage, then links to the articles."""
-    used = articles_of(hits, brand_slug)
-    parts = [*facts, readable(hits[0].text), links(used, language),
+def compose(best: Hit, hits: Sequence[Hit], facts: Sequence[str], language: str, brand_slug: str) -> Reply:
+    """The answer: facts about the player first, then the `best` passage, then links to the articles."""
+    used = articles_of([best, *hits], brand_slug)
+    parts = [*facts, readable(best.text), links(used, language),
              i18n.gettext("If this doesn't help, just tell me and I'll find a colleague.", language)]
     return Reply("\n\n".join(p for p in parts if p), used)
-
-
-def draft_with_links(phrased: str, reply: Reply, language: str) -> Reply:
-    """A reply phrased by the language model, keeping the links to the articles it was grounded in."""
-    return Reply(f"{phrased.strip()}\n\n{links(reply.passages, language)}", reply.passages)
 
 
 def clarifying_question(first: str, second: str, language: str) -> str:

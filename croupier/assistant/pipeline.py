@@ -10,19 +10,19 @@ Decisions, in order: a responsible-gambling message is handed off first, whateve
 didn't help" after an answer counts a rejection (the second hands off, the first asks to rephrase);
 account security and complaints hand off at once; asking for a person hands off; a greeting is greeted;
 two close intents get one clarifying question (never twice in a row); low confidence hands off; no
-passage in the knowledge base hands off; otherwise the answer, which must pass the safety check.
+passage in the knowledge base hands off; otherwise the answer from the best passage whose reply passes
+the safety check (none: hand off).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from croupier.assistant import answer, handoff
+from croupier.assistant import answer, handoff, llm, safety
 from croupier.assistant.builtin import builtin_model
 from croupier.assistant.facts import PROVIDERS
 from croupier.assistant.gate import RESPOND_JOB, with_assistant
@@ -42,6 +42,7 @@ from croupier.models import (
     Brand,
     Conversation,
     HandoffReason,
+    KbPassage,
     Message,
     Player,
     TurnAction,
@@ -53,19 +54,6 @@ PASSAGES = 5
 NOT_ANSWERABLE = frozenset({"talk_to_human", "greeting", "other", *handoff.IMMEDIATE})
 
 
-def _optional(module: str) -> Any:
-    """safety.py and llm.py are written alongside this module; until they land, replies go unchecked and
-    unphrased."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError:
-        return None
-
-
-safety = _optional("croupier.assistant.safety")
-llm = _optional("croupier.assistant.llm")
-
-
 @dataclass(frozen=True)
 class Seen:
     """What the turn knows about the message and its conversation before deciding."""
@@ -73,6 +61,7 @@ class Seen:
     message_id: int
     conversation_id: int
     brand_id: int
+    brand_slug: str
     text: str
     redacted: str
     priors: tuple[str | None, str | None]
@@ -104,7 +93,7 @@ async def respond(db: Database, message_id: int) -> None:
     ranking = ranked(model, seen.text, language)
     async with db.transaction() as session:
         plan = await _plan(session, seen, language, ranking, model.handoff_below)
-    plan = await _phrased(seen, plan)
+    plan = await _phrased(seen, plan, seen.brand_slug)
     async with db.transaction() as session:
         await _apply(session, seen, plan)
 
@@ -125,8 +114,8 @@ async def _seen(session: AsyncSession, message_id: int) -> Seen | None:
         AssistantTurn.conversation_id == conversation.id, AssistantTurn.action == TurnAction.answer,
         AssistantTurn.rejected.is_(False)).order_by(AssistantTurn.id.desc()).limit(1))
     text = message.body.strip()
-    return Seen(message_id=message.id, conversation_id=conversation.id, brand_id=brand.id, text=text,
-                redacted=safety.redact(text) if safety else text,
+    return Seen(message_id=message.id, conversation_id=conversation.id, brand_id=brand.id, brand_slug=brand.slug,
+                text=text, redacted=safety.redact(text),
                 priors=(player_locale, conversation.language or brand.default_locale),
                 last_action=last.action if last else None, answered_turn_id=answered,
                 rejections=state.rejections if state else 0)
@@ -148,8 +137,8 @@ async def _plan(session: AsyncSession, seen: Seen, language: str, ranking: list[
         return replace(base, action=TurnAction.apology, text=answer.apology(language))
     brand = await session.get(Brand, seen.brand_id)
     if intent == "responsible_gambling":  # the brand's tools: its articles on responsible gambling
-        return replace(base, reason=HandoffReason.responsible_gambling,
-                       passages=await _articles_for(session, brand, intent, language))
+        tools = await _written_for(session, brand, intent, language)
+        return replace(base, reason=HandoffReason.responsible_gambling, passages=answer.articles_of(tools, brand.slug))
     if intent in handoff.IMMEDIATE:
         return replace(base, reason=handoff.IMMEDIATE[intent])
     if intent == "talk_to_human":
@@ -161,13 +150,15 @@ async def _plan(session: AsyncSession, seen: Seen, language: str, ranking: list[
         return replace(base, action=TurnAction.clarify, text=answer.clarifying_question(intent, second, language))
     if confidence < handoff_below:
         return replace(base, reason=HandoffReason.low_confidence)
-    hits = await _retrieve(session, seen, base)
+    hits = await _retrieve(session, seen, base) or await _written_for(session, brand, intent, language)
     if not hits:
         return replace(base, reason=HandoffReason.no_answer)
-    reply = answer.compose(hits, await _facts(session, seen, brand, intent, language), language, brand.slug)
-    if safety and safety.check_reply(reply.text, language):
-        return replace(base, reason=HandoffReason.unsafe_reply)
-    return replace(base, action=TurnAction.answer, text=reply.text, passages=reply.passages, hits=hits)
+    facts = await _facts(session, seen, brand, intent, language)
+    for best in hits:  # the best passage whose reply passes the safety check
+        reply = answer.compose(best, hits, facts, language, brand.slug)
+        if not safety.check_reply(reply.text, language):
+            return replace(base, action=TurnAction.answer, text=reply.text, passages=reply.passages, hits=hits)
+    return replace(base, reason=HandoffReason.unsafe_reply)
 
 
 async def _retrieve(session: AsyncSession, seen: Seen, plan: Plan) -> list[Hit]:
@@ -182,20 +173,24 @@ async def _retrieve(session: AsyncSession, seen: Seen, plan: Plan) -> list[Hit]:
     return hits[:PASSAGES]
 
 
-async def _articles_for(session: AsyncSession, brand: Brand, intent: str, language: str) -> list[dict[str, Any]]:
-    """The brand's published articles written for `intent`, in `language` or else the brand's default."""
+async def _written_for(session: AsyncSession, brand: Brand, intent: str, language: str) -> list[Hit]:
+    """The sections of the published articles written for `intent`, in `language` or else the brand's default
+    (for messages whose words the search does not find, and the responsible-gambling tools)."""
     rows = (await session.execute(
-        select(Article.id, Article.slug, Article.intents, ArticleTranslation.locale, ArticleTranslation.title)
-        .join(ArticleTranslation, ArticleTranslation.article_id == Article.id)
+        select(KbPassage, Article.id, Article.slug, Article.intents)
+        .join(ArticleTranslation, ArticleTranslation.id == KbPassage.translation_id)
+        .join(Article, Article.id == ArticleTranslation.article_id)
         .where(Article.brand_id == brand.id, ArticleTranslation.status == ArticleStatus.published,
                ArticleTranslation.locale.in_({language, brand.default_locale}))
-        .order_by(Article.position, Article.id))).all()
-    found: dict[int, dict[str, Any]] = {}
-    for article_id, slug, intents, locale, title in rows:
-        if intent in (intents or []) and (article_id not in found or locale == language):
-            found[article_id] = answer.article_record(brand.slug, article_id, slug, locale, title,
-                                                      fallback=locale != language)
-    return list(found.values())[:answer.MAX_LINKS]
+        .order_by(Article.position, Article.id, KbPassage.position))).all()
+    rows = [row for row in rows if intent in (row.intents or [])]
+    translated = {article_id for p, article_id, *_ in rows if p.locale == language}
+    titles = {p.translation_id: p.text for p, *_ in rows if p.position == 0}
+    return [Hit(article_id=article_id, translation_id=p.translation_id, slug=slug, locale=p.locale,
+                title=titles.get(p.translation_id, ""), heading=p.heading, text=p.text, score=0.0,
+                fallback=p.locale != language)
+            for p, article_id, slug, _intents in rows
+            if p.position > 0 and p.locale == (language if article_id in translated else brand.default_locale)]
 
 
 async def _facts(session: AsyncSession, seen: Seen, brand: Brand, intent: str, language: str) -> list[str]:
@@ -208,16 +203,23 @@ async def _facts(session: AsyncSession, seen: Seen, brand: Brand, intent: str, l
     return await provider.facts(session, brand=brand, player=player, intent=intent, language=language)
 
 
-async def _phrased(seen: Seen, plan: Plan) -> Plan:
-    """The answer phrased by the configured language model, grounded in the same passages, if it is safe."""
-    if llm is None or plan.action != TurnAction.answer:
+@dataclass(frozen=True)
+class Grounding:
+    """A passage the language model may phrase the answer from (llm.Passage)."""
+
+    title: str
+    text: str
+    url: str
+
+
+async def _phrased(seen: Seen, plan: Plan, brand_slug: str) -> Plan:
+    """The answer phrased by the configured language model from the same passages (llm.phrase checks it is
+    safe and cites them); the composed answer when there is no model or its reply is unusable."""
+    if plan.action != TurnAction.answer:
         return plan
-    passages = [{"title": h.title, "heading": h.heading, "text": h.text} for h in plan.hits]
+    passages = [Grounding(h.title, h.text, answer.article_url(brand_slug, h.locale, h.slug)) for h in plan.hits]
     phrased = await llm.phrase(question=seen.redacted, language=plan.language, passages=passages, draft=plan.text)
-    if not phrased or (safety and safety.check_reply(phrased, plan.language)):
-        return plan
-    return replace(plan, text=answer.draft_with_links(phrased, answer.Reply(plan.text, plan.passages),
-                                                      plan.language).text)
+    return replace(plan, text=phrased) if phrased else plan
 
 
 async def _apply(session: AsyncSession, seen: Seen, plan: Plan) -> None:

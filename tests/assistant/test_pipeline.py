@@ -277,3 +277,16 @@ class TestGate:
         async with db.transaction() as s:
             assert await s.scalar(select(func.count()).select_from(AssistantTurn)) == 1
             assert (await s.scalar(select(func.count()).select_from(Job).where(Job.kind == RESPOND_JOB))) == 1
+
+
+class TestSafety:
+    async def test_a_card_number_is_redacted_in_the_turn_and_never_repeated(self, client, db, casino):
+        _brand, channel, _teams = casino
+        token = await widget_session(client, channel, locale="en")
+        replies = await ask(client, db, token, "my card 4111 1111 1111 1111 was charged but the deposit is not there")
+        assert replies and all("4111 1111 1111 1111" not in r["body"] for r in replies)
+        async with db.transaction() as s:
+            turn = await s.scalar(select(AssistantTurn))
+            state = await s.get(AssistantState, turn.conversation_id)
+        assert "4111 1111 1111 1111" not in turn.text and "1111" in turn.text  # the last four stay
+        assert state.summary is None or "4111 1111 1111 1111" not in str(state.summary)
