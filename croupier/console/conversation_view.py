@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.call.service import call_service
+from croupier.channels.whatsapp.templates import reply_window
 from croupier.console import assistant_view, labels, playbook_view, repository
 from croupier.console.staff import Staff
 from croupier.conversation import repository as conversations
@@ -109,6 +110,7 @@ async def page(session: AsyncSession, staff: Staff, conversation_id: int) -> dic
         "messages": messages,
         "older_hidden": older_hidden,
         "history": HISTORY,
+        "reply_window": reply_window(channels.get(conversation.channel_id), conversation),  # WhatsApp's 24 h
         **await assistant_view.panel(session, staff, conversation),
         **await properties(session, staff, conversation),
         **await sidebar(session, staff, conversation),

@@ -16,6 +16,7 @@ from croupier.assistant import reviews as intent_reviews
 from croupier.audit.service import audit_service
 from croupier.auth.principal import Principal
 from croupier.channels.base import DELIVER_JOB
+from croupier.channels.whatsapp import templates as whatsapp_templates
 from croupier.conversation import repository
 from croupier.conversation.attachments import StoredFile
 from croupier.conversation.schemas import ConversationUpdate, MessageOut
@@ -180,6 +181,10 @@ class ConversationService:
         if not body and not files:
             raise BadRequest(N_("The message is empty."), code="empty_message")
         conversation = await self.get(session, principal, conversation_id, for_update=True)
+        channel = await session.get(Channel, conversation.channel_id)
+        if not private and channel.type == ChannelType.whatsapp:  # its 24-hour window: refused before storing
+            whatsapp_templates.check_reply(channel.config, conversation.last_player_message_at, body,
+                                           has_files=bool(files))
         now = utcnow()
         message = Message(conversation_id=conversation.id, author_type=AuthorType.agent,
                           author_user_id=principal.user_id, body=body, is_private=private,
@@ -194,7 +199,7 @@ class ConversationService:
             if conversation.assignee_id is None and principal.role == Role.agent:
                 conversation.assignee_id = principal.user_id
         await session.flush()
-        if not private and (await session.get(Channel, conversation.channel_id)).type != ChannelType.webchat:
+        if not private and channel.type != ChannelType.webchat:
             # Provider channels: stored pending in this transaction, sent by a job after commit.
             message.delivery_state = DeliveryState.pending
             enqueue(session, DELIVER_JOB, {"message_id": message.id})

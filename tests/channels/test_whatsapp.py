@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from croupier.brand.service import brand_service
 from croupier.channels.whatsapp.adapter import WhatsAppAdapter
-from croupier.errors import BadRequest
+from croupier.errors import BadRequest, Conflict
 from croupier.kit import crypto
 from croupier.kit.clock import utcnow
 from croupier.live import get_hub
@@ -32,6 +32,7 @@ from croupier.models import (
     JobState,
     Message,
     PlayerIdentity,
+    Role,
 )
 from tests.channels.meta_peer import PHONE_NUMBER_ID, graph_api
 from tests.channels.pipeline import (
@@ -42,7 +43,7 @@ from tests.channels.pipeline import (
     run,
     stored_message,
 )
-from tests.factories import make_brand
+from tests.factories import api_token, console_session, make_brand, make_user
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "channels" / "whatsapp"
 APP_SECRET = "whatsapp-app-secret-0123456789"
@@ -232,11 +233,11 @@ class TestOutbound:
         async with db.transaction() as s:
             assert (await s.scalar(select(InboundEvent))).state == InboundState.handled
 
-    async def test_outside_the_24_hour_window_nothing_is_sent(self, client, db, whatsapp, peer):
+    async def test_a_reply_whose_window_closed_before_sending_is_failed_not_sent(self, client, db, whatsapp, peer):
         principal, cid = await self._conversation_with_agent(client, db, whatsapp)
-        async with db.transaction() as s:
+        mid = await reply(db, principal, cid, self.REPLY)  # accepted inside the window …
+        async with db.transaction() as s:  # … which closed before the job ran
             (await s.get(Conversation, cid)).last_player_message_at = utcnow() - timedelta(hours=24, minutes=1)
-        mid = await reply(db, principal, cid, self.REPLY)
         await run(db)
         message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.failed
@@ -274,6 +275,162 @@ class TestOutbound:
         message = await stored_message(db, mid)
         assert message.delivery_state == DeliveryState.failed and "131030" in message.failure_reason
         assert peer.sent == []
+
+
+TEMPLATES = ["withdrawal_update en_US 2", "account_notice pl", "kyc_reminder"]
+HTMX = {"HX-Request": "true", "Accept": "text/html"}
+
+
+class TestCustomerServiceWindow:
+    """Outside the 24-hour window only the channel's approved templates go out: the console says so and offers
+    them, free text is refused (console and REST API) before anything is stored, and a template is sent as
+    the Cloud API's template message."""
+
+    @pytest.fixture
+    async def world(self, client, db, whatsapp):
+        brand, channel = whatsapp
+        async with db.transaction() as s:
+            found = await s.get(Channel, channel.id)
+            found.config = {**found.config, "templates": TEMPLATES}
+        await post(client, channel, fixture("text"))
+        await run(db)
+        agent = await make_user(db, "agent@lucky.test", Role.agent, [brand], name="Anna Agent")
+        async with db.transaction() as s:
+            cid = await s.scalar(select(Conversation.id))
+        return {"id": cid, "agent": agent, "csrf": await console_session(client, db, agent)}
+
+    async def _close_window(self, db, cid: int) -> None:
+        async with db.transaction() as s:
+            (await s.get(Conversation, cid)).last_player_message_at = utcnow() - timedelta(hours=25)
+
+    async def _send_template(self, client, world, key: str, *parameters: str):
+        return await client.post(f"/console/conversations/{world['id']}/template", headers=HTMX, data={
+            "csrf_token": world["csrf"], "template": key, "parameter": list(parameters)})
+
+    async def test_inside_the_window_the_console_offers_free_replies(self, client, world):
+        page = await client.get(f"/console/conversations/{world['id']}", headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert 'data-window="open"' in page.text and "free replies can be sent until" in page.text
+        assert 'id="mode-reply" name="private" value="0" checked' in page.text
+
+    async def test_outside_the_window_the_console_says_so_and_offers_the_templates(self, client, db, world):
+        await self._close_window(db, world["id"])
+        page = await client.get(f"/console/conversations/{world['id']}", headers={"Accept": "text/html"})
+        assert 'data-window="closed"' in page.text and "24-hour window is closed" in page.text
+        assert 'id="mode-reply" name="private" value="0" disabled' in page.text  # private notes only
+        assert [f'data-template="{k}"' in page.text for k in ("withdrawal_update:en_US", "account_notice:pl",
+                                                              "kyc_reminder:en")] == [True] * 3
+        form = page.text.split('data-template="withdrawal_update:en_US"')[1].split("</form>")[0]
+        assert form.count('name="parameter"') == 2 and "withdrawal_update" in form
+
+    async def test_a_free_reply_outside_the_window_is_refused_and_nothing_is_stored(self, client, db, world, peer):
+        await self._close_window(db, world["id"])
+        before = await count(db, Message)
+        r = await client.post(f"/console/conversations/{world['id']}/reply", headers=HTMX,
+                              data={"body": "Any news?", "csrf_token": world["csrf"]})
+        assert r.status_code == 409 and "only delivers an approved template" in r.text
+        token = await api_token(db, world["agent"])
+        api = await client.post(f"/api/v1/conversations/{world['id']}/messages", json={"body": "Any news?"},
+                                headers={"Authorization": f"Bearer {token}"})
+        assert api.status_code == 409 and api.json()["error"]["code"] == "whatsapp_window_closed"
+        assert "24 hours" in api.json()["error"]["message"]
+        await run(db)
+        assert await count(db, Message) == before and peer.sent == []
+
+    async def test_a_private_note_outside_the_window_is_still_kept(self, client, db, world, peer):
+        await self._close_window(db, world["id"])
+        r = await client.post(f"/console/conversations/{world['id']}/reply", headers=HTMX,
+                              data={"body": "Player asked about KYC", "private": "1", "csrf_token": world["csrf"]})
+        assert r.status_code == 200
+        await run(db)
+        assert peer.sent == []
+
+    async def test_a_template_is_stored_and_sent_as_the_cloud_apis_template_message(self, client, db, world, peer):
+        await self._close_window(db, world["id"])
+        r = await self._send_template(client, world, "withdrawal_update:en_US", "Olena", "  3 business   days ")
+        assert r.status_code == 200, r.text
+        mid = int(r.text.split('data-message-id="')[1].split('"')[0])
+        stored = await stored_message(db, mid)
+        assert stored.delivery_state == DeliveryState.pending
+        assert stored.body == "[WhatsApp template: withdrawal_update (en_US)]\nOlena\n3 business days"
+        await run(db)
+        assert (await stored_message(db, mid)).delivery_state == DeliveryState.sent
+        assert peer.sent == [{
+            "messaging_product": "whatsapp", "recipient_type": "individual", "to": "380501234567",
+            "type": "template", "template": {
+                "name": "withdrawal_update", "language": {"code": "en_US"},
+                "components": [{"type": "body", "parameters": [{"type": "text", "text": "Olena"},
+                                                               {"type": "text", "text": "3 business days"}]}]}}]
+
+    async def test_a_template_without_parameters_has_no_components(self, client, db, world, peer):
+        await self._close_window(db, world["id"])
+        assert (await self._send_template(client, world, "account_notice:pl")).status_code == 200
+        await run(db)
+        assert peer.sent == [{"messaging_product": "whatsapp", "recipient_type": "individual", "to": "380501234567",
+                              "type": "template", "template": {"name": "account_notice", "language": {"code": "pl"}}}]
+
+    async def test_the_rest_api_sends_a_template_in_the_same_form(self, client, db, world, peer):
+        await self._close_window(db, world["id"])
+        token = await api_token(db, world["agent"])
+        r = await client.post(f"/api/v1/conversations/{world['id']}/messages",
+                              json={"body": "[WhatsApp template: kyc_reminder (en)]"},
+                              headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 201, r.text
+        await run(db)
+        assert peer.sent[0]["template"] == {"name": "kyc_reminder", "language": {"code": "en"}}
+
+    @pytest.mark.parametrize("key,parameters,code", [
+        ("withdrawal_update:en_US", ["Olena"], "template_parameters"),
+        ("withdrawal_update:en_US", ["Olena", "  "], "template_parameters"),
+        ("withdrawal_update:pl", ["Olena", "3 days"], "unknown_template"),
+        ("promo_blast:en", [], "unknown_template"),
+    ])
+    async def test_unknown_templates_and_missing_parameters_are_refused(self, client, db, world, peer, key,
+                                                                         parameters, code):
+        await self._close_window(db, world["id"])
+        before = await count(db, Message)
+        r = await client.post(f"/console/conversations/{world['id']}/template", data={
+            "csrf_token": world["csrf"], "template": key, "parameter": parameters},
+            headers={"Accept": "application/json"})
+        assert r.status_code == 400 and r.json()["error"]["code"] == code, r.text
+        token = await api_token(db, world["agent"])
+        name, language = key.split(":")
+        body = "\n".join([f"[WhatsApp template: {name} ({language})]", *parameters])
+        api = await client.post(f"/api/v1/conversations/{world['id']}/messages", json={"body": body},
+                                headers={"Authorization": f"Bearer {token}"})
+        assert api.status_code == 400 and api.json()["error"]["code"] == code, api.text
+        assert await count(db, Message) == before and peer.sent == []
+
+    async def test_a_file_outside_the_window_is_refused(self, client, db, world):
+        await self._close_window(db, world["id"])
+        r = await client.post(f"/console/conversations/{world['id']}/reply", headers=HTMX,
+                              data={"body": "", "csrf_token": world["csrf"]},
+                              files={"file": ("note.txt", b"hello", "text/plain")})
+        assert r.status_code == 409
+
+    async def test_only_whatsapp_conversations_send_templates(self, client, db, world):
+        async with db.transaction() as s:
+            conversation = await s.get(Conversation, world["id"])
+            channel = await s.get(Channel, conversation.channel_id)
+            channel.type = ChannelType.telegram
+        r = await self._send_template(client, world, "kyc_reminder:en")
+        assert r.status_code == 400
+
+    def test_the_window_rule_itself(self):
+        from croupier.channels.whatsapp import templates
+
+        config = {"templates": TEMPLATES}
+        templates.check_reply(config, utcnow() - timedelta(hours=23, minutes=59), "hello")
+        with pytest.raises(Conflict):
+            templates.check_reply(config, utcnow() - timedelta(hours=24, seconds=1), "hello")
+        with pytest.raises(Conflict):
+            templates.check_reply(config, None, "hello")
+        templates.check_reply(config, None, "[WhatsApp template: kyc_reminder (en)]")
+        with pytest.raises(BadRequest):
+            templates.check_reply(config, None, "[WhatsApp template: kyc_reminder (en)]", has_files=True)
+        assert templates.parse_line("withdrawal_update en_US 2") == templates.Template("withdrawal_update", "en_US", 2)
+        assert templates.parse_line("kyc_reminder 1") == templates.Template("kyc_reminder", "en", 1)
+        assert [templates.parse_line(bad) for bad in ("Bad Name", "x en 2 extra", "x 99", "x en_US two")] == [None] * 4
 
 
 def test_fixtures_are_whatsapp_business_account_webhooks():

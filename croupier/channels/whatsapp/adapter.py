@@ -7,12 +7,12 @@ resolved by `GET /{media-id}` -> `{"url"}`, downloaded with the bearer token) an
 the wamid of our message, `status`: sent/delivered/read/failed with `errors[]`).
 
 A free-form reply is only allowed within 24 hours of the player's last message (the customer-service
-window); later ones are failed here, without calling Meta. Channel config: `phone_number_id`,
+window); later ones are failed here, without calling Meta. A stored template send (templates.py) goes out as
+a `"type": "template"` message, inside or outside the window. Channel config: `phone_number_id`,
 `access_token`, `verify_token`, optional `api_base`, `api_version`; the app secret is the channel's secret."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
 from typing import Any
 
 import httpx
@@ -27,11 +27,10 @@ from croupier.channels.base import (
     SendError,
 )
 from croupier.channels.meta import graph
-from croupier.kit.clock import utcnow
+from croupier.channels.whatsapp.templates import read_template, window_open
 from croupier.models import Channel, DeliveryState
 
 OBJECTS = ("whatsapp_business_account",)
-WINDOW = timedelta(hours=24)
 OUTSIDE_WINDOW = "outside the 24-hour window: only approved templates may be sent"
 UNSUPPORTED = "[{kind}]"  # shown to the agent for content we cannot show (stickers, locations, reactions …)
 MEDIA = {"image": "image.jpg", "document": "document", "video": "video.mp4", "audio": "audio.ogg"}
@@ -118,17 +117,22 @@ class WhatsAppAdapter:
 
     async def send_message(self, channel: Channel, message: OutboundMessage, client: httpx.AsyncClient
                            ) -> OutboundResult:
-        last = message.last_player_message_at
-        if last is not None and last.tzinfo is None:
-            last = last.replace(tzinfo=UTC)
-        if last is None or utcnow() - last > WINDOW:
+        template = read_template(message.text)
+        if template is not None:
+            return await self._post(channel, message.recipient, {"type": "template", "template": template.payload()},
+                                    client)
+        if not window_open(message.last_player_message_at):
             raise SendError(OUTSIDE_WINDOW, retryable=False)
         return await self.send(channel, message.recipient, message.text, client)
 
     async def send(self, channel: Channel, recipient: str, text: str, client: httpx.AsyncClient) -> OutboundResult:
+        return await self._post(channel, recipient, {"type": "text", "text": {"preview_url": False, "body": text}},
+                                client)
+
+    async def _post(self, channel: Channel, recipient: str, content: dict[str, Any], client: httpx.AsyncClient
+                    ) -> OutboundResult:
         url = f"{graph.api(channel)}/{channel.config.get('phone_number_id', '')}/messages"
-        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient,
-                "type": "text", "text": {"preview_url": False, "body": text}}
+        body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient, **content}
         result = await graph.call(client, "POST", url, graph.token(channel), body)
         messages = result.get("messages")
         wamid = messages[0].get("id") if isinstance(messages, list) and messages and isinstance(messages[0], dict) \
