@@ -1,4 +1,5 @@
-"""Channel administration (administrators only): each brand's channels with their webhook addresses; adding
+"""Channel administration (administrators only): each brand's channels with their webhook addresses (email
+channels, which receive by IMAP or the SMTP listener, show where mail arrives instead); adding
 a channel of any provider type and changing its settings through a form built from the type's settings
 (channels/config.py); disabling and enabling a channel; sending a test message through it."""
 
@@ -16,7 +17,7 @@ from croupier.channels.admin import channel_admin, settings_of
 from croupier.channels.config import InvalidSettings
 from croupier.channels.registry import CONFIGS
 from croupier.config import get_settings
-from croupier.console.channel_admin_view import form_fields
+from croupier.console.channel_admin_view import form_fields, mail_facts
 from croupier.console.rendering import go, render
 from croupier.console.staff import Staff, signed_in
 from croupier.errors import BadRequest, Forbidden
@@ -41,8 +42,17 @@ async def admin(staff: Staff = Depends(signed_in)) -> Staff:
     return _admin(staff)
 
 
+NO_WEBHOOK = (ChannelType.webchat, ChannelType.email)  # our own widget; mail by IMAP or SMTP
+
+
 def webhook_url(key: str) -> str:
     return f"{get_settings().base_url.rstrip('/')}/channels/{key}/webhook"
+
+
+def arrival(channel: Channel) -> dict[str, Any]:
+    """How the channel receives: its webhook address, or (email) where mail arrives; None where not needed."""
+    return {"webhook": None if channel.type in NO_WEBHOOK else webhook_url(channel.key),
+            "mail": mail_facts(channel.config or {}) if channel.type == ChannelType.email else None}
 
 
 def _text(form: Any, name: str) -> str:
@@ -73,7 +83,7 @@ async def page(request: Request, staff: Staff = Depends(admin),
                session: AsyncSession = Depends(session_dep)) -> HTMLResponse:
     brands = await brand_service.list(session, staff.principal)
     channels = await brand_service.channels(session, staff.principal, [b.id for b in brands])
-    rows = [{"channel": c, "webhook": webhook_url(c.key), "configurable": c.type in CONFIGS} for c in channels]
+    rows = [{"channel": c, **arrival(c), "configurable": c.type in CONFIGS} for c in channels]
     return render(request, "admin/channels.html", brands=brands, types=list(CONFIGS),
                   rows_by_brand={b.id: [r for r in rows if r["channel"].brand_id == b.id] for b in brands})
 
@@ -111,7 +121,7 @@ async def add(request: Request, staff: Staff = Depends(admin), session: AsyncSes
         return _form_page(request, brand, type_, None, submitted=form, error=exc)
     labels = {f.name: f.label for f in form_fields(CONFIGS[type_], channel.config, None, {})}
     return render(request, "admin/channel_added.html", headers=NO_STORE, brand=brand, channel=channel,
-                  webhook=webhook_url(channel.key), shown=[(labels[k], v) for k, v in shown.items()])
+                  shown=[(labels[k], v) for k, v in shown.items()], **arrival(channel))
 
 
 async def _channel_page(request: Request, staff: Staff, session: AsyncSession, channel_id: int, *,
@@ -121,7 +131,7 @@ async def _channel_page(request: Request, staff: Staff, session: AsyncSession, c
     settings_of(channel.type)
     tests = await probe.latest_tests(session, [channel.id])
     return _form_page(request, brand, channel.type, channel, submitted=submitted, error=error,
-                      webhook=webhook_url(channel.key), test=tests.get(channel.id),
+                      **arrival(channel), test=tests.get(channel.id),
                       saved=request.query_params.get("saved"), tested=request.query_params.get("tested"))
 
 

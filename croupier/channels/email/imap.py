@@ -5,7 +5,10 @@ stays connected for up to IDLE_SECONDS and fetches new mail as soon as the serve
 
 A message larger than intake.MAX_BYTES is stored as its headers with a marked placeholder and left in the
 mailbox (flagged \\Seen, never deleted). Several worker processes may poll the same mailbox: a message is
-stored once (its Message-ID is the event's key). IMAPClient is blocking, so each call runs in a thread."""
+stored once (its Message-ID is the event's key). IMAPClient is blocking, so each call runs in a thread.
+
+Each poll's outcome is kept in the channel's config under `imap_status` (`at`, `ok`, `stored`, `idle` or
+`error`), for the console's channel page; the settings form leaves it alone."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from croupier.channels.email import intake
 from croupier.channels.email.config import EmailConfig, settings_of
 from croupier.db import Database
 from croupier.errors import CroupierError
+from croupier.kit.clock import utcnow
 from croupier.models import Channel, ChannelType
 
 log = logging.getLogger(__name__)
@@ -29,6 +33,7 @@ BATCH = 50
 IDLE_SECONDS = 240.0  # then the connection is closed; the next poll opens a new one (RFC 2177: < 29 min)
 IDLE_CHECK = 2.0  # how long one wait in a thread lasts, so cancelling the poller is prompt
 POLL_EVERY = 30.0
+STATUS_KEY = "imap_status"
 
 
 class Mailbox:
@@ -109,7 +114,9 @@ async def poll(db: Database, channel_id: int, settings: EmailConfig, *, idle_sec
     await asyncio.to_thread(box.open)
     try:
         stored = await _drain(db, channel_id, box)
-        if not (settings.imap_idle and idle_seconds > 0 and box.can_idle):
+        idle = settings.imap_idle and idle_seconds > 0 and box.can_idle
+        await record_status(db, channel_id, ok=True, stored=stored, idle=bool(idle))
+        if not idle:
             return stored
         deadline = time.monotonic() + idle_seconds
         await asyncio.to_thread(box.idle_start)
@@ -151,6 +158,8 @@ async def poll_mailboxes(db: Database, idle_seconds: float = IDLE_SECONDS) -> in
             settings = settings_of(channel)
         except (CroupierError, ValueError) as exc:
             log.warning("email channel %s: settings not usable: %s", channel.id, exc)
+            if channel.config.get("imap_host"):
+                await record_status(db, channel.id, ok=False, error=f"settings not usable: {exc}")
             continue
         if settings.imap_host:
             mailboxes.append((channel.id, settings))
@@ -159,4 +168,22 @@ async def poll_mailboxes(db: Database, idle_seconds: float = IDLE_SECONDS) -> in
     for (channel_id, _settings), result in zip(mailboxes, results, strict=True):
         if isinstance(result, BaseException):
             log.warning("email channel %s: IMAP poll failed: %s: %s", channel_id, type(result).__name__, result)
+            await record_status(db, channel_id, ok=False, error=f"{type(result).__name__}: {result}")
     return sum(r for r in results if isinstance(r, int))
+
+
+async def record_status(db: Database, channel_id: int, *, ok: bool, stored: int = 0, idle: bool = False,
+                        error: str | None = None) -> None:
+    """Keep the poll's outcome on the channel (only that key of its config); a failure here is only logged."""
+    status: dict[str, object] = {"at": utcnow().isoformat(), "ok": ok}
+    if ok:
+        status.update(stored=stored, idle=idle)
+    else:
+        status["error"] = (error or "failed")[:300]
+    try:
+        async with db.transaction() as session:
+            channel = await session.get(Channel, channel_id, with_for_update=True)
+            if channel is not None:
+                channel.config = {**channel.config, STATUS_KEY: status}
+    except Exception:  # noqa: BLE001
+        log.exception("email channel %s: keeping the IMAP poll's outcome failed", channel_id)

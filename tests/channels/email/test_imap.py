@@ -149,3 +149,60 @@ class TestRunner:
         await run(db)
         async with db.transaction() as s:
             assert (await s.scalar(select(Message.body))).startswith("Hyvää päivää!")
+
+
+class TestChannelPage:
+    """The console's page of an email channel shows where mail arrives and how the last poll went, never a
+    webhook address (email is not received by webhook)."""
+
+    async def _page(self, client, db, channel) -> str:  # noqa: ANN001
+        from croupier.models import Role
+        from tests.factories import console_session, make_user
+
+        admin = await make_user(db, "admin@croupier.test", Role.admin, totp=True)
+        await console_session(client, db, admin)
+        page = await client.get(f"/console/admin/channels/{channel.id}", headers={"Accept": "text/html"})
+        assert page.status_code == 200, page.text
+        return page.text
+
+    async def test_a_successful_poll_is_recorded_and_shown(self, client, db, brand, mailbox):
+        channel = await imap_channel(db, brand, mailbox, listen_port="2526")
+        mailbox.deliver(sample("koi8r"))
+        assert await imap.poll_mailboxes(db, idle_seconds=0) == 1
+        async with db.transaction() as s:
+            status = (await s.get(Channel, channel.id)).config["imap_status"]
+        assert status["ok"] is True and status["stored"] == 1 and status["idle"] is False and status["at"]
+        text = await self._page(client, db, channel)
+        assert "webhook-url" not in text and "/webhook" not in text and "Webhook address" not in text
+        assert f"{mailbox.host}:{mailbox.port} (none)" in text and mailbox.user in text and "INBOX" in text
+        assert 'data-poll="ok"' in text and "1 new messages stored" in text
+        assert "127.0.0.1:2526" in text and "support@lucky.test" in text
+        listing = await client.get("/console/admin/channels", headers={"Accept": "text/html"})
+        row = listing.text.split(f'id="channel-{channel.id}"')[1].split("</tr>")[0]
+        assert "/webhook" not in row and "arrives by IMAP or SMTP" in row
+
+    async def test_a_failed_poll_is_shown_with_its_reason(self, client, db, brand, mailbox):
+        channel = await imap_channel(db, brand, mailbox, imap_password="not-the-password")
+        assert await imap.poll_mailboxes(db, idle_seconds=0) == 0
+        async with db.transaction() as s:
+            status = (await s.get(Channel, channel.id)).config["imap_status"]
+        assert status["ok"] is False and "LoginError" in status["error"]
+        text = await self._page(client, db, channel)
+        assert 'data-poll="failed"' in text and "LoginError" in text
+
+    async def test_a_channel_never_polled_says_so_and_saving_the_form_keeps_the_status(self, client, db, brand,
+                                                                                       mailbox):
+        channel = await imap_channel(db, brand, mailbox)
+        assert 'data-poll="never"' in await self._page(client, db, channel)
+        await imap.poll_mailboxes(db, idle_seconds=0)
+        from croupier.channels.admin import channel_admin
+        from croupier.models import Role
+        from tests.factories import make_user, principal_of
+
+        admin = await make_user(db, "other-admin@croupier.test", Role.admin, totp=True)
+        async with db.transaction() as s:
+            found = await s.get(Channel, channel.id)
+            form = {k: str(v) for k, v in found.config.items() if isinstance(v, str | int) and not k.endswith("_enc")}
+            await channel_admin.update(s, await principal_of(db, admin), channel.id, "Renamed", form)
+        async with db.transaction() as s:
+            assert (await s.get(Channel, channel.id)).config["imap_status"]["ok"] is True
