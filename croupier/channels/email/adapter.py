@@ -40,6 +40,8 @@ UNDECODABLE = N_("[The text is in an encoding that cannot be read (%(charset)s);
                  "replaced.]")
 OMITTED = N_("[Attachments not kept: %(count)s. The whole email is stored.]")
 NO_SENDER_NOTE = N_("[This email has no sender address: replies cannot be sent.]")
+UNAUTHENTICATED = N_("⚠ [Sender not verified (%(checks)s): this email may not come from %(domain)s. Do not act on "
+                     "requests to change account details or payouts without checking.]")
 
 
 def raw_of(payload: dict[str, Any]) -> bytes | None:
@@ -47,6 +49,19 @@ def raw_of(payload: dict[str, Any]) -> bytes | None:
         return base64.b64decode(str(payload.get("raw", "")), validate=True)
     except (binascii.Error, ValueError):
         return None
+
+
+def unauthenticated(payload: dict[str, Any]) -> str:
+    """The warning shown first on a message whose sender failed authentication (see authentication.py), or ""."""
+    auth = payload.get("auth")
+    if not isinstance(auth, dict) or auth.get("verdict") != "fail":
+        return ""
+    reported = auth.get("reported") if isinstance(auth.get("reported"), dict) else {}
+    checks = [f"DKIM {auth['dkim']}"] if auth.get("dkim") not in (None, "none") else []
+    checks += [f"{name.upper()} {reported[name]}" for name in ("spf", "dkim", "dmarc")
+               if reported.get(name) not in (None, "", "none")]
+    return gettext(UNAUTHENTICATED) % {"checks": ", ".join(dict.fromkeys(checks)) or "failed",
+                                       "domain": auth.get("from_domain") or "?"}
 
 
 class EmailAdapter:
@@ -73,12 +88,14 @@ class EmailAdapter:
             return Parsed()  # auto-replies, lists and our own mail never open conversations: no loops
         text = quotes.trim(letter.text) if letter.text else ""
         notes = self._notes(letter, payload)
+        warning = unauthenticated(payload)
         if not text and not letter.attachments and not notes:
             notes.append(gettext(NO_TEXT) % {"type": letter.content_type})
         recipients = [*letter.recipients, *(str(r).lower() for r in payload.get("rcpt") or [])]
         return Parsed([InboundMessage(
             sender_id=letter.sender or NO_SENDER, external_id=self.external_id(payload),
-            text="\n\n".join(p for p in (text, *notes) if p), sender_name=letter.sender_name, locale=letter.language,
+            text="\n\n".join(p for p in (warning, text, *notes) if p), sender_name=letter.sender_name,
+            locale=letter.language,
             attachments=tuple(InboundAttachment(f"part-{i}", p.filename, p.content)
                               for i, p in enumerate(letter.attachments)),
             separate_threads=True, thread=letter.thread, subject=letter.subject, email=letter.sender,

@@ -77,6 +77,11 @@ class EmailConfig(ChannelConfig):
     smtp_user: str | None = Field(None, max_length=254, title=N_("SMTP user name"))
     smtp_password: Annotated[str | None, Secret()] = Field(None, max_length=500, title=N_("SMTP password"))
 
+    auth_server_id: str | None = Field(None, max_length=200, title=N_("Trusted Authentication-Results server"),
+                                       description=N_(
+        "The name your mail server writes in the Authentication-Results header of mail it receives (SPF, DKIM, "
+        "DMARC): only its results count. Empty: the topmost header of mail fetched by IMAP."))
+
     ca_file: str | None = Field(None, max_length=500, title=N_("Extra CA certificates"), description=N_(
         "Path to a PEM file, for IMAP and SMTP servers with a private certificate authority."))
 

@@ -139,7 +139,8 @@ async def _drain(db: Database, channel_id: int, box: Mailbox) -> int:
             if fetched is None:
                 continue
             raw, size, truncated = fetched
-            await intake.store(db, channel_id, raw, via="imap", size=size, truncated=truncated)
+            await intake.store(db, channel_id, raw, via="imap", size=size, truncated=truncated,
+                               server_id=box.settings.auth_server_id)
             await asyncio.to_thread(box.done, uid, truncated)
             stored += 1
         if len(uids) < BATCH:

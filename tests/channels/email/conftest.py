@@ -46,3 +46,15 @@ async def receive(db, channel: Channel, raw: bytes, **details: object) -> int:  
     """Take `raw` in as the SMTP listener or the IMAP poller does, then run the jobs it queued."""
     await intake.store(db, channel.id, raw, **{"via": "smtp", **details})
     return await run(db)
+
+
+def no_dns(name, timeout: int = 5):  # noqa: ANN001, ANN201
+    raise TimeoutError(f"no DNS in the tests: {name!r}")
+
+
+@pytest.fixture(autouse=True)
+def _no_real_dns(monkeypatch):
+    """DKIM keys come from the test's own resolver (authentication.dns_txt); never from the network."""
+    from croupier.channels.email import authentication
+
+    monkeypatch.setattr(authentication, "dns_txt", no_dns)
