@@ -15,13 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.db import Database
 from croupier.models import Job
-from croupier.worker import queue
+from croupier.worker import queue, warmup
 
 log = logging.getLogger(__name__)
 # A job handler opens its own transactions on the database it is given, so network calls (sending
 # to a provider, downloading a file) never happen while a transaction holds locks.
 Handler = Callable[[Database, dict[str, Any]], Awaitable[None]]
 POLL_SECONDS = 1.0
+ASSISTANT_JOB = "assistant.respond"  # its handler uses the built-in intent model, warmed at start (warmup.py)
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,13 @@ class Runner:
         self._running = [asyncio.create_task(self._loop(t), name=f"periodic:{t.name}") for t in self.tasks]
         # Each lane claims and runs one job at a time; a job is claimed by one lane only (see queue.claim).
         self._running += [asyncio.create_task(self._jobs(), name=f"jobs:{n}") for n in range(self.concurrency)]
+        if ASSISTANT_JOB in self.handlers:  # its model loads in a thread: start-up does not wait for it
+            warmup.worker_started()
+            self._running.append(asyncio.create_task(warmup.warm_if_enabled(self.db), name="assistant:warm-up"))
 
     async def stop(self) -> None:
+        if ASSISTANT_JOB in self.handlers and self._running:
+            warmup.worker_stopped()
         for task in self._running:
             task.cancel()
         for task in self._running:
