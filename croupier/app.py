@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs", redoc_url=None)
     errors.install(app)
 
+    from croupier.assistant.api import router as assistant_api
     from croupier.audit.endpoints import router as audit_api
     from croupier.auth.endpoints import router as auth_api
     from croupier.brand.endpoints import router as brand_api
@@ -74,8 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Routes are matched in this order, one by one: the players' widget API (the busiest) comes first.
     for router in (widget_api, health, brand_api, channel_webhooks, player_api, conversation_api, call_api, auth_api,
-                   audit_api, kb_api, macro_api, playbook_api, transparency_api, transparency_pages, widget_static,
-                   console, help_centre, demo):
+                   audit_api, kb_api, macro_api, playbook_api, assistant_api, transparency_api, transparency_pages,
+                   widget_static, console, help_centre, demo):
         app.include_router(router)
 
     app.add_middleware(WidgetMessageFastPath)  # innermost: the middleware below still wraps it

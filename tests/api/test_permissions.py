@@ -46,7 +46,7 @@ KB_WRITE_A = statuses(200, 200, 403, 403, 403)  # kb:write: supervisors and admi
 KB_CREATE_IN_A = statuses(201, 201, 403, 403, 403)
 USE_A = statuses(200, 200, 200, 404, 403)  # macros:read / playbooks:read on brand A (not in the read-only token)
 EDIT_A = statuses(200, 200, 403, 404, 403)  # macros:write: agents may not; another brand's macro is not found
-SUPERVISE = statuses(200, 200, 403, 403, 403)  # playbooks:write / playbooks:supervise
+SUPERVISE = statuses(200, 200, 403, 403, 403)  # playbooks:write / playbooks:supervise / assistant:supervise
 
 
 @dataclass(frozen=True)
@@ -350,6 +350,11 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/api/v1/conversations/{side.conversation_id}/playbook", {"playbook_id": None}), brand_object=True),
     ("PUT", "/api/v1/conversations/{conversation_id}/playbook/steps/{step}"): Case(USE_A, playbook(
         "/api/v1/conversations/{side.conversation_id}/playbook/steps/1", {"done": True}), brand_object=True),
+    ("GET", "/api/v1/brands/{brand_id}/assistant"): Case(SUPERVISE, get("/api/v1/brands/{side.brand.id}/assistant"),
+                                                        brand_object=True),
+    ("PUT", "/api/v1/brands/{brand_id}/assistant"): Case(SUPERVISE, send(
+        "/api/v1/brands/{side.brand.id}/assistant", lambda w, actor, side: {
+            "enabled": False, "facts_provider": "demo", "teams": {"complaint": None}}), brand_object=True),
     ("GET", "/api/v1/transparency/brands/{brand_id}/reports/payouts"): Case(
         READ_A, get("/api/v1/transparency/brands/{side.brand.id}/reports/payouts"), brand_object=True),
     ("GET", "/api/v1/transparency/brands/{brand_id}/reports/payment-methods"): Case(
