@@ -16,6 +16,7 @@ the safety check (none: hand off).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -88,7 +89,7 @@ async def respond(db: Database, message_id: int) -> None:
         seen = await _seen(session, message_id)
     if seen is None:
         return
-    model = builtin_model()
+    model = await asyncio.to_thread(builtin_model)  # loading (or a first training) must not stall the loop
     language = model.detect_language(seen.text, seen.priors)
     ranking = ranked(model, seen.text, language)
     async with db.transaction() as session:
