@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(WidgetMessageFastPath)  # innermost: the middleware below still wraps it
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
-                       allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                       allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                        allow_headers=["Authorization", "Content-Type", "Accept-Language"])
     app.add_middleware(RequestLocale)
     app.add_middleware(SecurityHeaders, hsts=settings.production)

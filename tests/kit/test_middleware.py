@@ -41,6 +41,14 @@ class TestHeaders:
         assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
         assert "access-control-allow-credentials" not in r.headers
 
+    async def test_every_api_method_is_allowed_cross_origin(self, client):
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            r = await client.options("/api/v1/brands/1/assistant", headers={
+                "Origin": "https://ops.casino.example", "Access-Control-Request-Method": method,
+                "Access-Control-Request-Headers": "authorization, content-type"})
+            assert r.status_code == 200, (method, r.text)
+            assert method in r.headers["access-control-allow-methods"]
+
 
 class TestLocalizedErrors:
     async def test_error_messages_follow_accept_language(self, client):
