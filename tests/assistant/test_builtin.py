@@ -34,11 +34,22 @@ class TestBuiltinModel:
         assert first.intent == second.intent == "withdrawal_status"
         assert first.confidence == pytest.approx(second.confidence, abs=1e-5)
 
+    def test_editing_the_training_phrases_changes_the_cache_key(self, data_dir, tmp_path, monkeypatch):
+        from croupier.assistant import builtin
+
+        phrases = tmp_path / "casino_train.jsonl"
+        phrases.write_bytes(builtin.TRAINING_FILE.read_bytes())
+        monkeypatch.setattr(builtin, "TRAINING_FILE", phrases)
+        before = builtin_model_dir(data_dir)
+        phrases.write_text(phrases.read_text(encoding="utf-8") + '{"text": "hei taas", "intent": "greeting"}\n',
+                           encoding="utf-8")
+        assert builtin_model_dir(data_dir) != before
+
     def test_held_out_phrases_floor(self, model):
         # Floors well under the measured figures (README, Benchmarks): a regression guard, not the target.
         report = evaluate(model, read_examples(HELDOUT_FILE))
-        assert report.intent.accuracy >= 0.85 and report.language.accuracy >= 0.99
-        assert all(t.accuracy >= 0.8 for t in report.per_language.values())
+        assert report.intent.accuracy >= 0.88 and report.language.accuracy >= 0.99
+        assert all(t.accuracy >= 0.86 for t in report.per_language.values())
 
     @pytest.mark.parametrize("text", ["what is the capital of france", "play some jazz music",
                                       "какая погода завтра в москве", "mikä on huomenna sää"])
