@@ -9,8 +9,9 @@ message was already answered (a retried job) or the conversation left the assist
 Decisions, in order: a responsible-gambling message is handed off first, whatever else it says; "that
 didn't help" after an answer counts a rejection (the second hands off, the first asks to rephrase);
 account security and complaints hand off at once; asking for a person hands off; a greeting is greeted;
-two close intents get one clarifying question (never twice in a row); low confidence hands off; no
-passage in the knowledge base hands off; otherwise the answer from the best passage whose reply passes
+two close intents get one clarifying question (never twice in a row); low confidence hands off; a
+message about something else than the casino gets the articles written for "other" (what the assistant
+can help with); no passage in the knowledge base hands off; otherwise the answer from the best passage whose reply passes
 the safety check (none: hand off).
 """
 
@@ -151,7 +152,10 @@ async def _plan(session: AsyncSession, seen: Seen, language: str, ranking: list[
         return replace(base, action=TurnAction.clarify, text=answer.clarifying_question(intent, second, language))
     if confidence < handoff_below:
         return replace(base, reason=HandoffReason.low_confidence)
-    hits = await _retrieve(session, seen, base) or await _written_for(session, brand, intent, language)
+    if intent == "other":  # not about the casino: what the assistant can do, not whatever the words matched
+        hits = await _written_for(session, brand, intent, language)
+    else:
+        hits = await _retrieve(session, seen, base) or await _written_for(session, brand, intent, language)
     if not hits:
         return replace(base, reason=HandoffReason.no_answer)
     facts = await _facts(session, seen, brand, intent, language)

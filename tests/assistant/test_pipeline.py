@@ -144,11 +144,20 @@ class TestHandoff:
     async def test_low_confidence_hands_off(self, client, db, casino):
         _brand, channel, _teams = casino
         token = await widget_session(client, channel, locale="en")
-        [reply] = await ask(client, db, token, "and then?")
+        [reply] = await ask(client, db, token, "yes")
         assert "passing you to a colleague" in reply["body"]
         state = await state_of(db, reply["conversation_id"])
         assert state.handed_off and state.reason == HandoffReason.low_confidence
         assert state.last_confidence < builtin_model().handoff_below
+
+    async def test_a_question_about_something_else_gets_what_the_assistant_can_do(self, client, db, casino):
+        _brand, channel, _teams = casino
+        token = await widget_session(client, channel, locale="en")
+        [reply] = await ask(client, db, token, "and then will it rain tomorrow in london?")
+        state = await state_of(db, reply["conversation_id"])
+        assert state.last_intent == "other" and not state.handed_off
+        links = [line for line in reply["body"].splitlines() if f"{HELP}/en/a/" in line]
+        assert links and all("/a/how-support-works" in line for line in links)
 
     async def test_nothing_in_the_knowledge_base_hands_off(self, client, db, casino):
         brand, channel, _teams = casino

@@ -7,8 +7,10 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from croupier.demo.knowledge_base import KB_DIR
 from croupier.demo.transparency import az, en, fi, operator, pl, ru
 from croupier.kit.clock import utcnow
 from croupier.models import Brand, PageKind
@@ -20,7 +22,8 @@ BATCH = 1000
 
 async def seed_transparency(session: AsyncSession, brand: Brand, *, scale: float = 1.0) -> None:
     today = utcnow().date()
-    fill = {"brand": brand.name, "email": f"support@{brand.slug.replace('-', '')}.example"}
+    contacts = yaml.safe_load((KB_DIR / brand.slug / "helpcentre.yaml").read_text(encoding="utf-8"))
+    fill = {"brand": brand.name, "email": contacts["email"]}  # the address the help centre gives
     for locale in brand.locales:
         texts = TEXTS[locale]
         for kind in PageKind:
