@@ -36,7 +36,7 @@ class StaffSpec:
 
 BRANDS = (
     BrandSpec("lucky-star", "Lucky Star Casino", ("en", "ru", "pl", "az", "fi"), "en", "https://luckystar.example"),
-    BrandSpec("nordic-spins", "Nordic Spins", ("fi", "en", "ru"), "fi", "https://nordicspins.example"),
+    BrandSpec("nordic-spins", "Nordic Spins", ("fi", "en", "ru", "pl", "az"), "fi", "https://nordicspins.example"),
 )
 
 TEAMS = {

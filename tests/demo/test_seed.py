@@ -36,7 +36,7 @@ class TestSeed:
             notes = await s.scalar(select(func.count()).where(Message.is_private.is_(True)))
         assert (brands["lucky-star"].name, brands["lucky-star"].default_locale) == ("Lucky Star Casino", "en")
         assert sorted(brands["lucky-star"].locales) == ["az", "en", "fi", "pl", "ru"]
-        assert (brands["nordic-spins"].locales, brands["nordic-spins"].default_locale) == (["fi", "en", "ru"], "fi")
+        assert (brands["nordic-spins"].locales, brands["nordic-spins"].default_locale) == (["fi", "en", "ru", "pl", "az"], "fi")
         assert teams == {"Payments", "VIP", "Responsible gambling", "Security", "Complaints"}
         assert len(conversations) == len(ALL) >= 38 and notes >= 10
         assert {c.language for c in conversations} == {"en", "ru", "pl", "az", "fi"}

@@ -13,8 +13,8 @@ async def test_both_brands_have_every_page_and_real_figures(client, db, settings
     await seed(settings)
     async with db.transaction() as s:
         pages = await s.scalar(select(func.count()).select_from(PageVersion))
-    assert pages == (5 + 3) * (len(PageKind) + 1)  # every kind per language, plus the terms' first version
-    for slug, locales in (("lucky-star", ("en", "ru", "pl", "az", "fi")), ("nordic-spins", ("fi", "en", "ru"))):
+    assert pages == (5 + 5) * (len(PageKind) + 1)  # every kind per language, plus the terms' first version
+    for slug, locales in (("lucky-star", ("en", "ru", "pl", "az", "fi")), ("nordic-spins", ("fi", "en", "ru", "pl", "az"))):
         for locale in locales:
             for kind in PageKind:
                 r = await client.get(f"/transparency/{slug}/{locale}/{kind.value}")
