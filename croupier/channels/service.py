@@ -19,6 +19,7 @@ from croupier.channels.base import (
     DeliveryUpdate,
     InboundMessage,
     OutboundMessage,
+    Parsed,
     SendError,
 )
 from croupier.channels.registry import ADAPTERS
@@ -113,6 +114,8 @@ class ChannelService:
         return event, True
 
     async def process_inbound(self, db: Database, event_id: int) -> None:
+        """Parse the stored event and write its messages and status updates. Attachments to download are
+        fetched between two transactions (no network inside one); a text-only event takes one."""
         async with db.transaction() as session:
             event = await session.get(InboundEvent, event_id)
             if event is None or event.state == InboundState.handled:
@@ -125,28 +128,37 @@ class ChannelService:
                 parsed = adapter.parse(channel, event.payload)
             finally:
                 i18n.current_locale.reset(token)
+            if not any(att.content is None for m in parsed.messages for att in m.attachments):
+                files = [await self._fetch_all(adapter, channel, m) for m in parsed.messages]  # no network
+                await self._write(session, event, channel, parsed, files)
+                return
         files = [await self._fetch_all(adapter, channel, m) for m in parsed.messages]  # network, no transaction
         async with db.transaction() as session:
             event = await session.get(InboundEvent, event_id)
             if event is None or event.state == InboundState.handled:
                 return
-            for message, (stored, notes) in zip(parsed.messages, files, strict=True):
-                locale = i18n.normalize(message.locale)
-                identity = await player_service.resolve_identity(session, channel, message.sender_id,
-                                                                 display_name=message.sender_name, locale=locale,
-                                                                 player_external_id=message.player_external_id,
-                                                                 email=message.email)
-                body = "\n".join([message.text, *notes]).strip()
-                current, fresh = await self._thread(session, channel, message)
-                stored_message, created = await conversation_service.receive(
-                    session, channel=channel, identity=identity, body=body, files=tuple(stored), language=locale,
-                    external_id=message.external_id, client_id=f"ext-{message.external_id}"[:64],
-                    current=current, fresh=fresh, subject=message.subject)
-                if message.call is not None and created:
-                    await call_service.record(session, stored_message.conversation_id, message.call)
-            for update in parsed.updates:
-                await self._apply_update(session, channel, update)
-            event.state, event.handled_at, event.error = InboundState.handled, utcnow(), None
+            channel = await session.get(Channel, event.channel_id)
+            await self._write(session, event, channel, parsed, files)
+
+    async def _write(self, session: AsyncSession, event: InboundEvent, channel: Channel, parsed: Parsed,
+                     files: list[tuple[list[StoredFile], list[str]]]) -> None:
+        for message, (stored, notes) in zip(parsed.messages, files, strict=True):
+            locale = i18n.normalize(message.locale)
+            identity = await player_service.resolve_identity(session, channel, message.sender_id,
+                                                             display_name=message.sender_name, locale=locale,
+                                                             player_external_id=message.player_external_id,
+                                                             email=message.email)
+            body = "\n".join([message.text, *notes]).strip()
+            current, fresh = await self._thread(session, channel, message)
+            stored_message, created = await conversation_service.receive(
+                session, channel=channel, identity=identity, body=body, files=tuple(stored), language=locale,
+                external_id=message.external_id, client_id=f"ext-{message.external_id}"[:64],
+                current=current, fresh=fresh, subject=message.subject)
+            if message.call is not None and created:
+                await call_service.record(session, stored_message.conversation_id, message.call)
+        for update in parsed.updates:
+            await self._apply_update(session, channel, update)
+        event.state, event.handled_at, event.error = InboundState.handled, utcnow(), None
 
     async def _thread(self, session: AsyncSession, channel: Channel, message: InboundMessage
                       ) -> tuple[Conversation | None, bool]:

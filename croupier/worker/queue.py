@@ -48,18 +48,29 @@ def backoff(attempts: int) -> float:
 
 async def claim(session: AsyncSession) -> Job | None:
     """Take the next due job (or one whose worker's lease expired) and mark it running."""
+    jobs = await claim_many(session, 1)
+    return jobs[0] if jobs else None
+
+
+async def claim_many(session: AsyncSession, limit: int) -> list[Job]:
+    """Take up to `limit` due jobs, oldest first, and mark them running (one query for a backlog's worth)."""
     now = utcnow()
     query = (select(Job).where(or_(
         (Job.state == JobState.queued) & (Job.run_after <= now),
         (Job.state == JobState.running) & (Job.locked_at <= now - LEASE),
-    )).order_by(Job.run_after, Job.id).limit(1))
+    )).order_by(Job.run_after, Job.id).limit(limit))
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    job = await session.scalar(query)
-    if job is None:
-        return None
-    job.state, job.locked_at, job.attempts = JobState.running, now, job.attempts + 1
-    return job
+    jobs = list(await session.scalars(query))
+    for job in jobs:
+        job.state, job.locked_at, job.attempts = JobState.running, now, job.attempts + 1
+    return jobs
+
+
+def release(job: Job) -> None:
+    """Give back a claimed job this worker has not started: due again at once, the attempt not counted."""
+    if job.state == JobState.running:
+        job.state, job.locked_at, job.attempts = JobState.queued, None, max(0, job.attempts - 1)
 
 
 def finish(job: Job) -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.db import Database
@@ -22,6 +24,10 @@ log = logging.getLogger(__name__)
 # to a provider, downloading a file) never happen while a transaction holds locks.
 Handler = Callable[[Database, dict[str, Any]], Awaitable[None]]
 POLL_SECONDS = 1.0
+# A lane claims up to this many due jobs in one query and runs them in turn: a backlog costs one claim per
+# batch, not per job, while a short queue still spreads over the lanes.
+CLAIM_BATCH = 4
+BATCH_SECONDS = 0.5  # a batch whose jobs take longer than this hands its unstarted jobs back to the queue
 ASSISTANT_JOB = "assistant.respond"  # its handler uses the built-in intent model, warmed at start (warmup.py)
 
 
@@ -63,7 +69,8 @@ class Runner:
 
     def start(self) -> None:
         self._running = [asyncio.create_task(self._loop(t), name=f"periodic:{t.name}") for t in self.tasks]
-        # Each lane claims and runs one job at a time; a job is claimed by one lane only (see queue.claim).
+        # Each lane claims a few jobs at a time and runs them in turn; a job is claimed by one lane only
+        # (see queue.claim_many).
         self._running += [asyncio.create_task(self._jobs(), name=f"jobs:{n}") for n in range(self.concurrency)]
         if ASSISTANT_JOB in self.handlers:  # its model loads in a thread: start-up does not wait for it
             warmup.worker_started()
@@ -89,13 +96,23 @@ class Runner:
         ran = 0
         while ran < limit:
             async with self.db.transaction() as session:
-                job = await queue.claim(session)
-                if job is None:
-                    return ran
-                job_id, kind, payload = job.id, job.kind, dict(job.payload)
-            await self._run(job_id, kind, payload)
-            ran += 1
+                claimed = [(job.id, job.kind, dict(job.payload))
+                           for job in await queue.claim_many(session, min(CLAIM_BATCH, limit - ran))]
+            if not claimed:
+                return ran
+            started = time.monotonic()
+            for n, (job_id, kind, payload) in enumerate(claimed):
+                if n and time.monotonic() - started > BATCH_SECONDS:  # slow jobs: let the other lanes have the rest
+                    await self._release([job_id for job_id, _kind, _payload in claimed[n:]])
+                    break
+                await self._run(job_id, kind, payload)
+                ran += 1
         return ran
+
+    async def _release(self, job_ids: list[int]) -> None:
+        async with self.db.transaction() as session:
+            for job in await session.scalars(select(Job).where(Job.id.in_(job_ids))):
+                queue.release(job)
 
     async def _run(self, job_id: int, kind: str, payload: dict[str, Any]) -> None:
         handler = self.handlers.get(kind)

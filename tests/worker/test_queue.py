@@ -95,6 +95,42 @@ class TestRunner:
             await runner.stop()
         assert sorted(started) == list(range(12)) and most > 1
 
+    async def test_a_backlog_is_claimed_a_batch_at_a_time_oldest_first(self, db):
+        async with db.transaction() as s:
+            for n in range(6):
+                queue.enqueue(s, "test.work", {"n": n})
+        async with db.transaction() as s:
+            first = await queue.claim_many(s, 4)
+        async with db.transaction() as s:
+            rest = await queue.claim_many(s, 4)
+        async with db.transaction() as s:
+            assert await queue.claim_many(s, 4) == []
+        assert [j.payload["n"] for j in first] == [0, 1, 2, 3] and [j.payload["n"] for j in rest] == [4, 5]
+        assert {(j.state, j.attempts) for j in first + rest} == {(JobState.running, 1)}
+
+    async def test_a_slow_batch_hands_its_unstarted_jobs_back_uncounted(self, db, monkeypatch):
+        from croupier.worker import runner as runner_module
+
+        monkeypatch.setattr(runner_module, "BATCH_SECONDS", 0.05)
+        seen = []
+
+        async def slow(_db, payload):
+            async with db.transaction() as s:
+                seen.append({j.payload["n"]: (j.state.value, j.locked_at) for j in await s.scalars(select(Job))})
+            await asyncio.sleep(0.1)
+
+        async with db.transaction() as s:
+            for n in range(3):
+                queue.enqueue(s, "test.slow", {"n": n})
+        assert await Runner(db, tasks=[], handlers={"test.slow": slow}).run_due_jobs() == 3
+        # one batch claimed all three; after the first (slow) job the other two went back to the queue and
+        # were claimed again (a later lease), their attempt not counted twice
+        assert [state for state, _ in seen[0].values()] == ["running"] * 3
+        assert seen[1][0][0] == "done" and seen[1][2][0] == "running" and seen[1][2][1] > seen[0][2][1]
+        async with db.transaction() as s:
+            jobs = list(await s.scalars(select(Job).order_by(Job.id)))
+        assert [(j.state, j.attempts) for j in jobs] == [(JobState.done, 1)] * 3
+
     async def test_an_unknown_kind_is_dead_lettered_not_retried(self, db):
         async with db.transaction() as s:
             queue.enqueue(s, "test.nobody", {})
