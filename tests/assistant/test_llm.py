@@ -34,7 +34,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[ChatApi]:
         monkeypatch.setenv("CROUPIER_LLM_BASE_URL", server.url)
         monkeypatch.setenv("CROUPIER_LLM_API_KEY", "sk-test-123")
         monkeypatch.setenv("CROUPIER_LLM_MODEL", "casino-helper-1")
-        monkeypatch.setenv("CROUPIER_LLM_TIMEOUT_SECONDS", "0.5")
+        monkeypatch.setenv("CROUPIER_LLM_TIMEOUT_SECONDS", "2")
         get_settings.cache_clear()
         yield server
     get_settings.cache_clear()
@@ -112,7 +112,7 @@ async def test_a_refusal_or_a_malformed_response_gives_none(api: ChatApi, status
 
 async def test_a_model_slower_than_the_timeout_gives_none(api: ChatApi) -> None:
     api.answer("Do 24 godzin [1].")
-    api.delay = 1.5
+    api.delay = 3.0
     assert await llm.phrase(**ASK) is None
     assert len(api.requests) == 1
 

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from croupier.assistant.builtin import builtin_model
 from croupier.assistant.gate import RESPOND_JOB
+from croupier.assistant.pipeline import CLARIFY_MARGIN
+from croupier.assistant.ranking import ranked
 from croupier.kb.service import kb_service
 from croupier.models import (
     Article,
@@ -115,10 +117,14 @@ class TestAnswers:
     async def test_two_close_intents_get_one_clarifying_question_then_an_answer(self, client, db, casino):
         _brand, channel, _teams = casino
         token = await widget_session(client, channel, locale="en")
-        [reply] = await ask(client, db, token, "payment")
+        ambiguous = "payments"
+        (top, p1), (runner_up, p2) = ranked(builtin_model(), ambiguous, "en")[:2]
+        assert {top, runner_up} == {"payment_methods", "deposit_issue"} and p1 - p2 < CLARIFY_MARGIN, \
+            "the model tells these apart now: pick another ambiguous message"
+        [reply] = await ask(client, db, token, ambiguous)
         assert "Just to be sure I understand" in reply["body"]
         assert "“Payment methods”" in reply["body"] and "“Deposit issue”" in reply["body"]
-        [second] = await ask(client, db, token, "payment")
+        [second] = await ask(client, db, token, ambiguous)
         assert "Just to be sure" not in second["body"]  # never twice in a row
         async with db.transaction() as s:
             actions = list(await s.scalars(select(AssistantTurn.action).order_by(AssistantTurn.id)))
@@ -144,7 +150,10 @@ class TestHandoff:
     async def test_low_confidence_hands_off(self, client, db, casino):
         _brand, channel, _teams = casino
         token = await widget_session(client, channel, locale="en")
-        [reply] = await ask(client, db, token, "yes")
+        vague = "and?"
+        assert builtin_model().classify(vague, "en").confidence < builtin_model().handoff_below, \
+            "the model is sure of this one now: pick another vague message"
+        [reply] = await ask(client, db, token, vague)
         assert "passing you to a colleague" in reply["body"]
         state = await state_of(db, reply["conversation_id"])
         assert state.handed_off and state.reason == HandoffReason.low_confidence
