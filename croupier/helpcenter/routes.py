@@ -14,18 +14,19 @@ from urllib.parse import quote_plus
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.brand import repository as brands
 from croupier.config import get_settings
 from croupier.errors import BadRequest, NotFound
 from croupier.helpcenter.rendering import STATIC_DIR, BrandRef, env, render, static_files
-from croupier.kb import search
-from croupier.kb.service import kb_service
+from croupier.kb import repository, search
+from croupier.kb.service import Shown, kb_service
 from croupier.kit import i18n, secrets
 from croupier.kit.i18n import N_
 from croupier.kit.markdown import render_markdown
-from croupier.models import Brand, Channel, KbCategory
+from croupier.models import Article, ArticleStatus, ArticleTranslation, Brand, Channel, KbCategory
 from croupier.web import client_ip, rate_limit, session_dep
 
 router = APIRouter(prefix="/help", include_in_schema=False)
@@ -158,14 +159,35 @@ async def article_page(brand_slug: str, locale: str, article_slug: str, request:
     brand, channel = await _brand_in(session, brand_slug, locale)
     shown = await kb_service.published_article(session, brand, locale, article_slug[:120])
     category = await kb_service.public_category(session, brand, shown.article.category_id)
-    related = [s for s in (await kb_service.published_articles(session, brand, locale, category.id)
-                           if category else []) if s.article.id != shown.article.id][:RELATED]
+    related = await _related(session, brand, locale, category, shown.article.id) if category else []
     voted = request.query_params.get("voted")
     return _page("article.html", brand, channel, locale, path=f"/a/{shown.article.slug}",
                  alternates=await kb_service.published_locales(session, brand, shown.article.id), shown=shown,
                  body=render_markdown(shown.version.body), category=category,
                  category_name=_names(category, brand, locale)[0] if category else None, related=related,
                  voted=voted if voted in ("yes", "no") else None)
+
+
+async def _related(session: AsyncSession, brand: Brand, locale: str, category: KbCategory, article_id: int
+                   ) -> list[Shown]:
+    """The first RELATED other articles of the category as its page lists them (published in `locale`, else
+    in the default locale), without loading the whole category: a big one holds hundreds."""
+    wanted = tuple(dict.fromkeys((locale, brand.default_locale)))
+    articles = list(await session.scalars(
+        select(Article).where(Article.brand_id == brand.id, Article.category_id == category.id,
+                              Article.id != article_id,
+                              exists().where(ArticleTranslation.article_id == Article.id,
+                                             ArticleTranslation.locale.in_(wanted),
+                                             ArticleTranslation.status == ArticleStatus.published))
+        .order_by(Article.position, Article.slug).limit(RELATED)))
+    found = {(t.article_id, t.locale): (t, v)
+             for t, v in await repository.published(session, brand.id, wanted, [a.id for a in articles])}
+    out = []
+    for article in articles:
+        code = next((c for c in wanted if (article.id, c) in found), None)
+        if code is not None:
+            out.append(Shown(article, *found[(article.id, code)], fallback=code != locale))
+    return out
 
 
 @router.post("/{brand_slug}/{locale}/a/{article_slug}/vote")

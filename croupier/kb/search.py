@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Select, delete, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,8 +64,18 @@ async def unindex(session: AsyncSession, translation_id: int) -> None:
     await session.execute(delete(KbPassage).where(KbPassage.translation_id == translation_id))
 
 
-async def _bm25(session: AsyncSession, brand_id: int, locale: str, query: str) -> dict[int, float]:
-    """{passage id: BM25 score} of every passage in (brand, locale) sharing a term with the query."""
+class _Scored(NamedTuple):  # (a named tuple: thousands are made per search, a dataclass costs more)
+    """A matched passage before anything but its score is read: where it is, for ranking and ties."""
+
+    article_id: int
+    translation_id: int
+    position: int
+    heading: str
+    score: float
+
+
+async def _bm25(session: AsyncSession, brand_id: int, locale: str, query: str) -> dict[int, _Scored]:
+    """{passage id: BM25 score and place} of every passage in (brand, locale) sharing a term with the query."""
     wanted = query_terms(query, locale)[:MAX_QUERY_TERMS]
     if not wanted:
         return {}
@@ -73,15 +84,19 @@ async def _bm25(session: AsyncSession, brand_id: int, locale: str, query: str) -
     if not n:
         return {}
     rows = (await session.execute(
-        select(KbTerm.term, KbTerm.passage_id, KbTerm.tf, KbPassage.length)
+        select(KbTerm.term, KbTerm.passage_id, KbTerm.tf, KbPassage.length, ArticleTranslation.article_id,
+               KbPassage.translation_id, KbPassage.position, KbPassage.heading)
         .join(KbPassage, KbPassage.id == KbTerm.passage_id)
+        .join(ArticleTranslation, ArticleTranslation.id == KbPassage.translation_id)
         .where(KbTerm.brand_id == brand_id, KbTerm.locale == locale, KbTerm.term.in_(wanted)))).all()
     df = Counter(row.term for row in rows)
+    idf = {term: math.log(1 + (n - count + 0.5) / (count + 0.5)) for term, count in df.items()}
     scores: dict[int, float] = defaultdict(float)
-    for term, passage_id, tf, length in rows:
-        idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
-        scores[passage_id] += idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / float(avgdl)))
-    return scores
+    where: dict[int, tuple[int, int, int, str]] = {}
+    for term, passage_id, tf, length, article_id, translation_id, position, heading in rows:
+        scores[passage_id] += idf[term] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / float(avgdl)))
+        where[passage_id] = (article_id, translation_id, position, heading)
+    return {p: _Scored(*where[p], score) for p, score in scores.items()}
 
 
 def _untranslated(brand_id: int, default: str, locale: str) -> Select[tuple[int]]:
@@ -94,71 +109,87 @@ def _untranslated(brand_id: int, default: str, locale: str) -> Select[tuple[int]
                         other.status == ArticleStatus.published))
 
 
-async def _hits(session: AsyncSession, scores: dict[int, float], *, fallback: bool,
-                only: set[int] | None = None) -> list[Hit]:
+class _Candidate(NamedTuple):
+    """A would-be hit, ranked before its text, title and address are loaded (only the shown ones are)."""
+
+    score: float
+    article_id: int
+    heading: str
+    passage_id: int
+    fallback: bool
+
+    def key(self) -> tuple[float, int, str]:
+        return -self.score, self.article_id, self.heading
+
+
+async def _candidates(session: AsyncSession, scored: dict[int, _Scored], *, fallback: bool,
+                      only: set[int] | None = None) -> list[_Candidate]:
     """Passage hits from passage scores: a body passage scores its own BM25 plus its title's; a translation
     matched by its title alone is represented by its first section."""
-    if not scores:
-        return []
-    found = (await session.execute(select(KbPassage.id, KbPassage.translation_id, KbPassage.position)
-                                   .where(KbPassage.id.in_(scores)))).all()
     title_score: dict[int, float] = defaultdict(float)
-    body: dict[int, float] = {}
-    for passage_id, translation_id, position in found:
-        if only is not None and translation_id not in only:
+    article_of: dict[int, int] = {}
+    body: dict[int, _Scored] = {}
+    for passage_id, found in scored.items():
+        if only is not None and found.translation_id not in only:
             continue
-        if position == 0:
-            title_score[translation_id] = scores[passage_id]
+        if found.position == 0:
+            title_score[found.translation_id] = found.score
+            article_of[found.translation_id] = found.article_id
         else:
-            body[passage_id] = scores[passage_id]
-    translations = set(title_score) | {t for p, t, _ in found if p in body}
-    rows = (await session.execute(
-        select(KbPassage, Article.id, Article.slug).join(ArticleTranslation,
-                                                         ArticleTranslation.id == KbPassage.translation_id)
+            body[passage_id] = found
+    title_only = set(title_score) - {found.translation_id for found in body.values()}
+    firsts = {translation_id: (passage_id, heading) for passage_id, translation_id, heading in (
+        await session.execute(select(KbPassage.id, KbPassage.translation_id, KbPassage.heading).where(
+            KbPassage.translation_id.in_(title_only), KbPassage.position == 1))).all()} if title_only else {}
+    out = [_Candidate(round(found.score + title_score[found.translation_id], 4), found.article_id, found.heading,
+                      passage_id, fallback) for passage_id, found in body.items()]
+    out += [_Candidate(round(title_score[translation_id], 4), article_of[translation_id], heading, passage_id,
+                       fallback) for translation_id, (passage_id, heading) in firsts.items()]
+    return out
+
+
+async def _hits(session: AsyncSession, chosen: list[_Candidate]) -> list[Hit]:
+    """The chosen candidates as hits, in their order: their passages, titles and articles' addresses."""
+    if not chosen:
+        return []
+    title = aliased(KbPassage)
+    found = {p.id: (p, slug, title_text) for p, slug, title_text in (await session.execute(
+        select(KbPassage, Article.slug, title.text)
+        .join(ArticleTranslation, ArticleTranslation.id == KbPassage.translation_id)
         .join(Article, Article.id == ArticleTranslation.article_id)
-        .where(KbPassage.translation_id.in_(translations), KbPassage.position <= 1))).all()
-    titles = {p.translation_id: p.text for p, _a, _s in rows if p.position == 0}
-    firsts = {p.translation_id: p for p, _a, _s in rows if p.position == 1}
-    articles = {p.translation_id: (a, s) for p, a, s in rows}
-    passages = {p.id: p for p in (await session.scalars(select(KbPassage).where(KbPassage.id.in_(body))))}
-    hits: list[Hit] = []
-    covered: set[int] = set()
-    for passage_id, score in body.items():
-        p = passages[passage_id]
-        covered.add(p.translation_id)
-        hits.append(_hit(p, articles, titles, score + title_score[p.translation_id], fallback))
-    for translation_id, score in title_score.items():
-        if translation_id not in covered and translation_id in firsts:
-            hits.append(_hit(firsts[translation_id], articles, titles, score, fallback))
+        .outerjoin(title, (title.translation_id == KbPassage.translation_id) & (title.position == 0))
+        .where(KbPassage.id.in_([c.passage_id for c in chosen])))).tuples()}
+    hits = []
+    for c in chosen:
+        p, slug, title_text = found[c.passage_id]
+        hits.append(Hit(article_id=c.article_id, translation_id=p.translation_id, slug=slug, locale=p.locale,
+                        title=title_text or "", heading=p.heading, text=p.text, score=c.score, fallback=c.fallback))
     return hits
 
 
-def _hit(p: KbPassage, articles: dict[int, tuple[int, str]], titles: dict[int, str], score: float,
-         fallback: bool) -> Hit:
-    article_id, slug = articles[p.translation_id]
-    return Hit(article_id=article_id, translation_id=p.translation_id, slug=slug, locale=p.locale,
-               title=titles.get(p.translation_id, ""), heading=p.heading, text=p.text, score=round(score, 4),
-               fallback=fallback)
+async def _ranked(session: AsyncSession, brand_id: int, locale: str, query: str) -> list[_Candidate]:
+    """Every matching passage, best first (see `search`)."""
+    ranked = await _candidates(session, await _bm25(session, brand_id, locale, query), fallback=False)
+    brand = await session.get(Brand, brand_id)
+    if brand is not None and brand.default_locale != locale:
+        only = set(await session.scalars(_untranslated(brand_id, brand.default_locale, locale)))
+        if only:
+            ranked += await _candidates(session, await _bm25(session, brand_id, brand.default_locale, query),
+                                        fallback=True, only=only)
+    ranked.sort(key=_Candidate.key)
+    return ranked
 
 
 async def search(session: AsyncSession, brand_id: int, locale: str, query: str, limit: int = 10) -> list[Hit]:
     """The best-matching published passages of a brand's knowledge base in `locale`, best first (articles
     not translated into `locale` are searched in the brand's default locale, `fallback=True`)."""
-    hits = await _hits(session, await _bm25(session, brand_id, locale, query), fallback=False)
-    brand = await session.get(Brand, brand_id)
-    if brand is not None and brand.default_locale != locale:
-        only = set(await session.scalars(_untranslated(brand_id, brand.default_locale, locale)))
-        if only:
-            hits += await _hits(session, await _bm25(session, brand_id, brand.default_locale, query),
-                                fallback=True, only=only)
-    hits.sort(key=lambda h: (-h.score, h.article_id, h.heading))
-    return hits[:limit]
+    return await _hits(session, (await _ranked(session, brand_id, locale, query))[:limit])
 
 
 async def search_articles(session: AsyncSession, brand_id: int, locale: str, query: str,
                           limit: int = 20) -> list[Hit]:
     """One hit per article (its best passage), best first."""
-    best: dict[int, Hit] = {}
-    for hit in await search(session, brand_id, locale, query, limit=10_000):
-        best.setdefault(hit.article_id, hit)
-    return list(best.values())[:limit]
+    best: dict[int, _Candidate] = {}
+    for candidate in await _ranked(session, brand_id, locale, query):
+        best.setdefault(candidate.article_id, candidate)
+    return await _hits(session, list(best.values())[:limit])

@@ -1,0 +1,38 @@
+"""The help-centre benchmark runs, end to end, with tiny counts (so it cannot rot): every article page and
+search answers 200, and the searches, in every locale, find articles."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import BACKEND
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_helpcenter_benchmark_prints_one_json_line_without_errors():
+    args = ["--articles", "50", "--seconds", "2", "--requests", "200", "--concurrency", "4"]
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "helpcenter.py"), *args,
+                           *(["--postgres"] if BACKEND == "postgres" else [])],
+                          capture_output=True, text=True, timeout=240, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1
+    result = json.loads(lines[0])
+    assert result["backend"] == BACKEND and result["workers"] == 2 and result["concurrency"] == 4
+    assert result["articles"] == result["article_pages"] == 50
+    assert result["errors"] == 0 and set(result["statuses"]) == {"200"}
+    for phase in ("article", "search"):
+        assert 0 < result[f"{phase}_requests"] <= 200 and result[f"{phase}_errors"] == 0
+        assert result[f"{phase}_p99_ms"] >= result[f"{phase}_p50_ms"] > 0
+        assert result[f"{phase}_requests_per_s"] > 0
+        assert result[f"{phase}_alone_requests"] > 0
+        assert result[f"{phase}_alone_p99_ms"] >= result[f"{phase}_alone_p50_ms"] > 0
+    assert result["requests"] == result["article_requests"] + result["search_requests"]
+    assert result["requests_per_s"] > 0 and result["peak_rss_mb"] > 0
+    assert result["search_hits_ratio"] > 0.5
+    assert all(ratio > 0 for ratio in result["search_hits_ratio_by_locale"].values())
+    assert len(result["load_average_1m_before_after"]) == 2
