@@ -18,6 +18,9 @@ from croupier.config import Settings
 AfterCommit = Callable[[], Awaitable[None] | None]
 
 
+READ_ONLY = "croupier_read_only"  # execution option: begin the transaction without a write lock
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -55,7 +58,8 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _begin(conn):  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read (Database.read) takes no write lock, so the other process's reads and writes go on meanwhile.
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -85,6 +89,20 @@ class Database:
             result = callback()
             if result is not None:
                 await result
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that only reads (public pages): on SQLite it begins DEFERRED, taking no write lock;
+        it is rolled back at the end, and anything added or changed in it is an error, never written."""
+        session = self.sessions()
+        try:
+            await session.connection(execution_options={READ_ONLY: True})
+            yield session
+            if session.new or session.dirty or session.deleted:
+                raise RuntimeError("a read-only transaction changed data")
+        finally:
+            await session.rollback()
+            await session.close()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -17,6 +17,17 @@ async def _transaction(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def _read(request: Request) -> AsyncIterator[AsyncSession]:
+    db: Database = request.app.state.db
+    async with db.read() as session:
+        yield session
+
+
+async def read_session_dep(session: AsyncSession = Depends(_read, scope="function")) -> AsyncSession:
+    """One read-only session per request (public pages that change nothing): see Database.read."""
+    return session
+
+
 async def session_dep(session: AsyncSession = Depends(_transaction, scope="function")) -> AsyncSession:
     """One session per request; committed before the response is sent, rolled back on any error.
 

@@ -27,7 +27,7 @@ from croupier.kit import i18n, secrets
 from croupier.kit.i18n import N_
 from croupier.kit.markdown import render_markdown
 from croupier.models import Article, ArticleStatus, ArticleTranslation, Brand, Channel, KbCategory
-from croupier.web import client_ip, rate_limit, session_dep
+from croupier.web import client_ip, rate_limit, read_session_dep, session_dep
 
 router = APIRouter(prefix="/help", include_in_schema=False)
 VOTER_COOKIE = "croupier_reader"
@@ -98,7 +98,7 @@ def _names(category: KbCategory, brand: Brand, locale: str) -> tuple[str, str]:
 
 @router.get("/{brand_slug}", response_class=RedirectResponse)
 @router.get("/{brand_slug}/", response_class=RedirectResponse)
-async def choose_locale(brand_slug: str, request: Request, session: AsyncSession = Depends(session_dep)):
+async def choose_locale(brand_slug: str, request: Request, session: AsyncSession = Depends(read_session_dep)):
     """The help centre in the reader's language (Accept-Language), else the brand's default."""
     brand, _channel = await _brand(session, brand_slug)
     wanted = i18n.negotiate(request.headers.get("accept-language"), brand.default_locale)
@@ -107,7 +107,7 @@ async def choose_locale(brand_slug: str, request: Request, session: AsyncSession
 
 
 @router.get("/{brand_slug}/sitemap.xml")
-async def sitemap(brand_slug: str, session: AsyncSession = Depends(session_dep)) -> Response:
+async def sitemap(brand_slug: str, session: AsyncSession = Depends(read_session_dep)) -> Response:
     """Every page of the help centre in every locale, each with its language alternates."""
     brand, _channel = await _brand(session, brand_slug)
     entries: list[dict[str, Any]] = []
@@ -126,7 +126,7 @@ async def sitemap(brand_slug: str, session: AsyncSession = Depends(session_dep))
 
 @router.get("/{brand_slug}/{locale}", response_class=HTMLResponse)
 @router.get("/{brand_slug}/{locale}/", response_class=HTMLResponse)
-async def home(brand_slug: str, locale: str, session: AsyncSession = Depends(session_dep)) -> HTMLResponse:
+async def home(brand_slug: str, locale: str, session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale)
     shown = await kb_service.published_articles(session, brand, locale)
     sections = []
@@ -141,7 +141,7 @@ async def home(brand_slug: str, locale: str, session: AsyncSession = Depends(ses
 
 @router.get("/{brand_slug}/{locale}/c/{category_slug}", response_class=HTMLResponse)
 async def category_page(brand_slug: str, locale: str, category_slug: str,
-                        session: AsyncSession = Depends(session_dep)) -> HTMLResponse:
+                        session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale)
     category = next((c for c in await kb_service.public_categories(session, brand) if c.slug == category_slug),
                     None)
@@ -155,7 +155,7 @@ async def category_page(brand_slug: str, locale: str, category_slug: str,
 
 @router.get("/{brand_slug}/{locale}/a/{article_slug}", response_class=HTMLResponse)
 async def article_page(brand_slug: str, locale: str, article_slug: str, request: Request,
-                       session: AsyncSession = Depends(session_dep)) -> HTMLResponse:
+                       session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale)
     shown = await kb_service.published_article(session, brand, locale, article_slug[:120])
     category = await kb_service.public_category(session, brand, shown.article.category_id)
@@ -213,7 +213,7 @@ async def vote(brand_slug: str, locale: str, article_slug: str, request: Request
 
 @router.get("/{brand_slug}/{locale}/search", response_class=HTMLResponse)
 async def search_page(brand_slug: str, locale: str, q: str = Query("", max_length=10_000),
-                      session: AsyncSession = Depends(session_dep)) -> HTMLResponse:
+                      session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale)
     query = " ".join(q.split())[:MAX_QUERY]
     hits = await search.search_articles(session, brand.id, locale, query) if query else []
@@ -222,7 +222,7 @@ async def search_page(brand_slug: str, locale: str, q: str = Query("", max_lengt
 
 
 @router.get("/{brand_slug}/{locale}/contact", response_class=HTMLResponse)
-async def contact(brand_slug: str, locale: str, session: AsyncSession = Depends(session_dep)) -> HTMLResponse:
+async def contact(brand_slug: str, locale: str, session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale)
     return _page("contact.html", brand, channel, locale, path="/contact",
                  contacts=await kb_service.contacts(session, brand))

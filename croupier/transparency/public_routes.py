@@ -33,7 +33,7 @@ from croupier.transparency.public_view import (
     payout_note,
 )
 from croupier.transparency.service import transparency_service
-from croupier.web import session_dep
+from croupier.web import read_session_dep
 
 router = APIRouter(prefix="/transparency", include_in_schema=False)
 STYLESHEET = HERE / "static" / "transparency.css"
@@ -97,7 +97,7 @@ async def stylesheet() -> FileResponse:
 
 
 @router.get("/{slug}")
-async def start(request: Request, slug: str, session: AsyncSession = Depends(session_dep)) -> Response:
+async def start(request: Request, slug: str, session: AsyncSession = Depends(read_session_dep)) -> Response:
     """The brand's centre in the visitor's language, when the brand publishes in it."""
     try:
         brand = await _brand(session, slug)
@@ -109,7 +109,7 @@ async def start(request: Request, slug: str, session: AsyncSession = Depends(ses
 
 
 @router.get("/{slug}/{locale}", response_class=HTMLResponse)
-async def index(request: Request, slug: str, locale: str, session: AsyncSession = Depends(session_dep)) -> Response:
+async def index(request: Request, slug: str, locale: str, session: AsyncSession = Depends(read_session_dep)) -> Response:
     try:
         brand = await _brand_in(session, slug, locale)
     except _Refused as refused:
@@ -122,7 +122,7 @@ async def index(request: Request, slug: str, locale: str, session: AsyncSession 
 
 @router.get("/{slug}/{locale}/payouts", response_class=HTMLResponse)
 async def payouts(request: Request, slug: str, locale: str, months: str | None = None,
-                  session: AsyncSession = Depends(session_dep)) -> Response:
+                  session: AsyncSession = Depends(read_session_dep)) -> Response:
     try:
         brand, chosen = await _brand_in(session, slug, locale), _period(months, MONTH_CHOICES, 6)
     except _Refused as refused:
@@ -134,7 +134,7 @@ async def payouts(request: Request, slug: str, locale: str, months: str | None =
 
 @router.get("/{slug}/{locale}/payouts.csv")
 async def payouts_csv(request: Request, slug: str, locale: str, months: str | None = None,
-                      session: AsyncSession = Depends(session_dep)) -> Response:
+                      session: AsyncSession = Depends(read_session_dep)) -> Response:
     try:
         brand, chosen = await _brand_in(session, slug, locale), _period(months, MONTH_CHOICES, 6)
     except _Refused as refused:
@@ -151,7 +151,7 @@ async def payouts_csv(request: Request, slug: str, locale: str, months: str | No
 
 @router.get("/{slug}/{locale}/payment-methods", response_class=HTMLResponse)
 async def payment_methods(request: Request, slug: str, locale: str, days: str | None = None,
-                          session: AsyncSession = Depends(session_dep)) -> Response:
+                          session: AsyncSession = Depends(read_session_dep)) -> Response:
     try:
         brand, chosen = await _brand_in(session, slug, locale), _period(days, DAY_CHOICES, 30)
     except _Refused as refused:
@@ -163,7 +163,7 @@ async def payment_methods(request: Request, slug: str, locale: str, days: str | 
 
 @router.get("/{slug}/{locale}/payment-methods.csv")
 async def payment_methods_csv(request: Request, slug: str, locale: str, days: str | None = None,
-                              session: AsyncSession = Depends(session_dep)) -> Response:
+                              session: AsyncSession = Depends(read_session_dep)) -> Response:
     try:
         brand, chosen = await _brand_in(session, slug, locale), _period(days, DAY_CHOICES, 30)
     except _Refused as refused:
@@ -186,13 +186,13 @@ async def payment_methods_csv(request: Request, slug: str, locale: str, days: st
 
 @router.get("/{slug}/{locale}/{kind}", response_class=HTMLResponse)
 async def page(request: Request, slug: str, locale: str, kind: str,
-               session: AsyncSession = Depends(session_dep)) -> Response:
+               session: AsyncSession = Depends(read_session_dep)) -> Response:
     return await _page(request, session, slug, locale, kind, None)
 
 
 @router.get("/{slug}/{locale}/{kind}/v{number:int}", response_class=HTMLResponse)
 async def version(request: Request, slug: str, locale: str, kind: str, number: int,
-                  session: AsyncSession = Depends(session_dep)) -> Response:
+                  session: AsyncSession = Depends(read_session_dep)) -> Response:
     return await _page(request, session, slug, locale, kind, number)
 
 
