@@ -46,7 +46,7 @@ import uvloop  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from bench import loadgen, processes, seed  # noqa: E402
-from bench.ingest import server_env  # noqa: E402
+from bench.ingest import prepare_backend  # noqa: E402
 from bench.provider import Provider  # noqa: E402
 from croupier.brand.schemas import BrandIn  # noqa: E402
 from croupier.brand.service import brand_service  # noqa: E402
@@ -54,7 +54,6 @@ from croupier.channels.config import apply  # noqa: E402
 from croupier.channels.registry import CONFIGS  # noqa: E402
 from croupier.config import get_settings  # noqa: E402
 from croupier.db import Database  # noqa: E402
-from croupier.migrate import upgrade  # noqa: E402
 from croupier.models import AuthorType, ChannelType, Conversation, DeliveryState, InboundEvent, Message  # noqa: E402
 from tests.servers import CroupierProcess, create_database, redis_server  # noqa: E402
 
@@ -287,11 +286,7 @@ async def _measure(server: CroupierProcess, setup: Setup, provider: Provider, ar
 
 
 def run_backend(url: str, data_dir: Path, redis_url: str, args: argparse.Namespace) -> dict[str, object]:
-    env = server_env(url, data_dir, redis_url)
-    os.environ.update(env)
-    get_settings.cache_clear()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(url)
+    env = prepare_backend(url, data_dir, redis_url)
 
     async def main() -> dict[str, object]:
         provider = await Provider().start()

@@ -45,10 +45,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import uvloop  # noqa: E402
 import yaml  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 
 from bench import loadgen, processes  # noqa: E402
-from bench.ingest import server_env  # noqa: E402
+from bench.ingest import prepare_backend  # noqa: E402
+from bench.seed import settle  # noqa: E402
 from croupier.brand.schemas import BrandIn  # noqa: E402
 from croupier.brand.service import brand_service  # noqa: E402
 from croupier.config import get_settings  # noqa: E402
@@ -56,7 +56,6 @@ from croupier.db import Database  # noqa: E402
 from croupier.kb.analyzer import words  # noqa: E402
 from croupier.kb.schemas import ArticleIn, CategoryIn  # noqa: E402
 from croupier.kb.service import kb_service  # noqa: E402
-from croupier.migrate import upgrade  # noqa: E402
 from tests.servers import CroupierProcess, create_database, redis_server  # noqa: E402
 
 WORKERS = 2
@@ -204,12 +203,7 @@ async def seed(corpus: Corpus, articles: int) -> list[str]:
                     slugs.append(slug)
             if first and first % 200 == 0:
                 print(f"seeded {first} articles", file=sys.stderr)
-        async with db.engine.connect() as conn:  # statistics, and the load written out before measuring
-            await conn.execute(text("ANALYZE"))
-            await conn.commit()
-            if not db.sqlite:
-                await conn.execute(text("CHECKPOINT"))
-                await conn.commit()
+        await settle(db)
     finally:
         await db.dispose()
     os.sync()
@@ -300,11 +294,7 @@ async def _measure(port: int, slugs: list[str], drawn: dict[str, list[str]], arg
 
 
 def run_backend(url: str, data_dir: Path, redis_url: str, args: argparse.Namespace) -> dict[str, object]:
-    env = server_env(url, data_dir, redis_url)
-    os.environ.update(env)
-    get_settings.cache_clear()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(url)
+    env = prepare_backend(url, data_dir, redis_url)
     corpus = load_corpus()
     started = time.perf_counter()
     slugs = asyncio.run(seed(corpus, args.articles // len(LOCALES)))

@@ -118,12 +118,18 @@ async def _stored_player_messages() -> int:
         await db.dispose()
 
 
-def run_backend(url: str, data_dir: Path, redis_url: str) -> dict[str, object]:
+def prepare_backend(url: str, data_dir: Path, redis_url: str) -> dict[str, str]:
+    """The server's environment, made this process's too (seeding reads the same settings), and the schema."""
     env = server_env(url, data_dir, redis_url)
     os.environ.update(env)
     get_settings.cache_clear()
     data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(url)
+    return env
+
+
+def run_backend(url: str, data_dir: Path, redis_url: str) -> dict[str, object]:
+    env = prepare_backend(url, data_dir, redis_url)
     started = time.perf_counter()
     seeded = asyncio.run(seed.seed(get_settings(), CONVERSATIONS))
     seed_seconds = round(time.perf_counter() - started, 1)

@@ -33,6 +33,16 @@ class Seeded:
     api_token: str
 
 
+async def settle(db: Database) -> None:
+    """Statistics for the planner, and what was seeded written out of the WAL, before measuring."""
+    async with db.engine.connect() as conn:
+        await conn.execute(text("ANALYZE"))
+        await conn.commit()
+        if not db.sqlite:
+            await conn.execute(text("CHECKPOINT"))
+            await conn.commit()
+
+
 async def seed(settings: Settings, conversations: int) -> Seeded:
     db = Database(settings)
     try:
@@ -42,12 +52,7 @@ async def seed(settings: Settings, conversations: int) -> Seeded:
             channel = await brands.webchat_channel(session, brand.id)
             cookie, plaintext = await agent(session, brand.id, ["conversations:read"])
         await _bulk_conversations(db, brand.id, channel.id, conversations)
-        async with db.engine.connect() as conn:  # statistics, and the bulk load written out before measuring
-            await conn.execute(text("ANALYZE"))
-            await conn.commit()
-            if not db.sqlite:
-                await conn.execute(text("CHECKPOINT"))
-                await conn.commit()
+        await settle(db)
     finally:
         await db.dispose()
     os.sync()  # (SQLite folds its write-ahead log into the file when its last connection closes)
