@@ -3,25 +3,13 @@ reaches the agent's live stream, and every reply reaches the failing provider st
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
+from tests.bench.run import run_bench
 from tests.conftest import BACKEND
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_channel_benchmark_prints_one_json_line_with_nothing_lost():
     args = ["--seconds", "2", "--messages", "30", "--concurrency", "4", "--replies", "20"]
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "channels.py"), *args,
-                           *(["--sqlite"] if BACKEND == "sqlite" else [])],
-                          capture_output=True, text=True, timeout=240, cwd=ROOT, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = done.stdout.strip().splitlines()
-    assert len(lines) == 1
-    result = json.loads(lines[0])
+    result = run_bench("channels.py", *args, *(["--sqlite"] if BACKEND == "sqlite" else []))
     assert result["backend"] == BACKEND and result["workers"] == 2
     assert result["inbound_acked"] == 30 and result["inbound_errors"] == 0
     assert result["inbound_visible"] == 30 and result["stored_events"] == 30 and result["inbound_visible_per_s"] > 0

@@ -3,25 +3,13 @@ search answers 200, and the searches, in every locale, find articles."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
+from tests.bench.run import run_bench
 from tests.conftest import BACKEND
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_helpcenter_benchmark_prints_one_json_line_without_errors():
     args = ["--articles", "50", "--seconds", "2", "--requests", "200", "--concurrency", "4"]
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "helpcenter.py"), *args,
-                           *(["--postgres"] if BACKEND == "postgres" else [])],
-                          capture_output=True, text=True, timeout=240, cwd=ROOT, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = done.stdout.strip().splitlines()
-    assert len(lines) == 1
-    result = json.loads(lines[0])
+    result = run_bench("helpcenter.py", *args, *(["--postgres"] if BACKEND == "postgres" else []))
     assert result["backend"] == BACKEND and result["workers"] == 2 and result["concurrency"] == 4
     assert result["articles"] == result["article_pages"] == 50
     assert result["errors"] == 0 and set(result["statuses"]) == {"200"}
