@@ -1,7 +1,7 @@
 """Help-centre benchmark: article pages and search of a 5,000-page knowledge base, read-only traffic.
 
 Run: .venv/bin/python bench/helpcenter.py [--postgres] [--articles 5000] [--seconds 15] [--requests 20000]
-     [--concurrency 32]   (starts everything itself; prints ONE JSON line)
+     [--concurrency 32] [--drawn-queries 300]   (starts everything itself; prints ONE JSON line)
 
 It seeds, before the server starts, one brand in en, ru, pl, az and fi with the demo knowledge bases'
 categories and `--articles` published article pages (a fifth of that many articles, each translated into
@@ -18,12 +18,16 @@ settings of bench/processes.py) and drives it over loopback with keep-alive virt
 2. search: GET /help/bench/{locale}/search?q=... with 1-3 word queries in every locale, partly written
    by hand (other inflections than the articles use), partly words drawn from the articles' own text.
 
-Each phase runs after a short warm-up, bounded by `--requests` and `--seconds`, and is followed by one
-user alone (at most 300 requests or 5 s): `*_alone_p50_ms` and `*_alone_p99_ms` are what a request
-takes when it does not queue behind the other 31 (at concurrency C a closed loop's mean latency is
-C / throughput, whatever the server does per request). `search_hits_ratio` is
-the share of the search requests whose results page listed at least one article (every distinct query
-sent is fetched once more after the phase; the knowledge base does not change meanwhile).
+Each phase begins with a cold sweep: every page (every article in every locale; every distinct query
+each user may send, in its locale) fetched once, in random order, by the 32 users. The help centre keeps
+drawn pages (croupier/helpcenter/page_cache.py: in each process, and in Redis for the other process), so
+the sweep is what readers meet right after a publish, every page drawn: `*_cold_*` figures. Then the
+measured run (random pages or queries, uniformly: the steady state, bounded by `--requests` and
+`--seconds`), then one user alone (at most 300 requests or 5 s): `*_alone_p50_ms` and `*_alone_p99_ms`
+are what a request takes when it does not queue behind the other 31 (at concurrency C a closed loop's
+mean latency is C / throughput, whatever the server does per request). `search_hits_ratio` is the share
+of the search requests whose results page listed at least one article (every distinct query sent is
+fetched once more after the phase; the knowledge base does not change meanwhile).
 """
 
 from __future__ import annotations
@@ -62,7 +66,7 @@ WORKERS = 2
 LOCALES = ("en", "ru", "pl", "az", "fi")
 BRAND = "bench"
 ARTICLES_PER_TRANSACTION = 50
-WARMUP_SECONDS = 3.0
+SWEEP_SECONDS = 600.0  # the cold sweep's bound (it draws every page once: about a minute for 5,000)
 ALONE_REQUESTS, ALONE_SECONDS = 300, 5.0  # one virtual user alone, after each phase
 DEMO_KB = Path(__file__).resolve().parents[1] / "croupier" / "demo" / "kb"
 RESULTS = b'<ol class="results">'  # search.html lists hits in it, and only when there are some
@@ -157,13 +161,13 @@ def compose(corpus: Corpus, k: int) -> tuple[str, str | None, dict[str, tuple[st
     return slug, main["en"].category, out
 
 
-def queries(corpus: Corpus) -> dict[str, list[str]]:
-    """Per locale, DRAWN_QUERIES queries of 1-3 words as they stand in a random paragraph."""
+def queries(corpus: Corpus, per_locale: int = DRAWN_QUERIES) -> dict[str, list[str]]:
+    """Per locale, `per_locale` queries of 1-3 words as they stand in a random paragraph."""
     rng = random.Random(4)
     out: dict[str, list[str]] = {}
     for code in LOCALES:
         drawn: list[str] = []
-        while len(drawn) < DRAWN_QUERIES:
+        while len(drawn) < per_locale:
             found = [w for w in words(rng.choice(corpus.texts[code]), code) if len(w) >= 4 and w.isalpha()]
             if found:
                 n = rng.choice((1, 1, 2, 2, 3))
@@ -250,13 +254,22 @@ async def _hits_ratio(port: int, sent: dict[tuple[str, str], int]) -> tuple[floa
     return (round(sum(n for key, n in sent.items() if found[key]) / total, 3) if total else 0.0), per
 
 
-async def _phase(port: int, name: str, users, args: argparse.Namespace  # noqa: ANN001
+def _sweep_users(paths: list[str], concurrency: int) -> list:  # noqa: ANN001
+    """Users fetching every path once between them, in a random order."""
+    queue = random.Random(7).sample(paths, len(paths))
+
+    def build(_i: int) -> loadgen.Request:
+        return "GET", queue.pop(), {}, b""
+    return [build] * concurrency
+
+
+async def _phase(port: int, name: str, every: list[str], users, args: argparse.Namespace  # noqa: ANN001
                  ) -> tuple[loadgen.Outcome, loadgen.Outcome, loadgen.Outcome]:
-    """A warm-up, the measured run, then one user alone (the time a request takes without queueing):
-    their outcomes; `users(salt)` makes the virtual users."""
-    print(f"{name}: warm-up", file=sys.stderr)
-    warm = await loadgen.drive("127.0.0.1", port, users(1), total=max(4 * args.concurrency, args.requests // 10),
-                               seconds=min(WARMUP_SECONDS, args.seconds), ok=(200,))
+    """The cold sweep over `every` page, the measured run, then one user alone (the time a request takes
+    without queueing): their outcomes; `users(salt)` makes the virtual users."""
+    print(f"{name}: cold sweep of {len(every)} pages", file=sys.stderr)
+    warm = await loadgen.drive("127.0.0.1", port, _sweep_users(every, args.concurrency), total=len(every),
+                               seconds=SWEEP_SECONDS, ok=(200,))
     print(f"{name}: measuring", file=sys.stderr)
     out = await loadgen.drive("127.0.0.1", port, users(2), total=args.requests, seconds=args.seconds, ok=(200,))
     print(f"{name}: one user alone", file=sys.stderr)
@@ -267,20 +280,25 @@ async def _phase(port: int, name: str, users, args: argparse.Namespace  # noqa: 
 
 async def _measure(port: int, slugs: list[str], drawn: dict[str, list[str]], args: argparse.Namespace
                    ) -> dict[str, object]:
-    sent: dict[int, dict[tuple[str, str], int]] = {1: {}, 2: {}, 3: {}}  # per salt: warm-up, measured, alone
-    runs = {"article": await _phase(port, "article", lambda salt: _article_users(slugs, args.concurrency, salt),
-                                    args)}
-    runs["search"] = await _phase(port, "search",
+    sent: dict[int, dict[tuple[str, str], int]] = {2: {}, 3: {}}  # per salt: measured, alone
+    pages = [f"/help/{BRAND}/{code}/a/{slug}" for code in LOCALES for slug in slugs]
+    runs = {"article": await _phase(port, "article", pages,
+                                    lambda salt: _article_users(slugs, args.concurrency, salt), args)}
+    searches = sorted({f"/help/{BRAND}/{code}/search?q={quote_plus(q)}" for code in LOCALES
+                       for q in (*WRITTEN_QUERIES[code], *drawn[code])})
+    runs["search"] = await _phase(port, "search", searches,
                                   lambda salt: _search_users(drawn, args.concurrency, salt, sent[salt]), args)
     result: dict[str, object] = {}
     statuses: dict[str, int] = {}
     for name, (warm, out, alone) in runs.items():
-        summary, single = out.summary("requests_per_s"), alone.summary("requests_per_s")
+        summary, single, cold = (o.summary("requests_per_s") for o in (out, alone, warm))
         result.update({f"{name}_p50_ms": summary["p50_ms"], f"{name}_p95_ms": summary["p95_ms"],
                        f"{name}_p99_ms": summary["p99_ms"], f"{name}_requests_per_s": summary["requests_per_s"],
                        f"{name}_requests": out.ok, f"{name}_errors": out.errors,
                        f"{name}_seconds": round(out.seconds, 2), f"{name}_alone_p50_ms": single["p50_ms"],
-                       f"{name}_alone_p99_ms": single["p99_ms"], f"{name}_alone_requests": alone.ok})
+                       f"{name}_alone_p99_ms": single["p99_ms"], f"{name}_alone_requests": alone.ok,
+                       f"{name}_cold_p50_ms": cold["p50_ms"], f"{name}_cold_p99_ms": cold["p99_ms"],
+                       f"{name}_cold_requests_per_s": cold["requests_per_s"], f"{name}_cold_requests": warm.ok})
         for status, n in [*warm.statuses.items(), *out.statuses.items(), *alone.statuses.items()]:
             statuses[str(status)] = statuses.get(str(status), 0) + n
     measured = [out for _warm, out, _alone in runs.values()]
@@ -290,6 +308,7 @@ async def _measure(port: int, slugs: list[str], drawn: dict[str, list[str]], arg
     result["statuses"] = statuses
     result["search_hits_ratio"], result["search_hits_ratio_by_locale"] = await _hits_ratio(port, sent[2])
     result["search_distinct_queries"] = len(sent[2])
+    result["search_distinct_queries_swept"] = len(searches)
     return result
 
 
@@ -304,7 +323,7 @@ def run_backend(url: str, data_dir: Path, redis_url: str, args: argparse.Namespa
     try:
         assert server.proc is not None
         with processes.RssSampler(server.proc.pid) as rss:
-            result = uvloop.run(_measure(server.port, slugs, queries(corpus), args))
+            result = uvloop.run(_measure(server.port, slugs, queries(corpus, args.drawn_queries), args))
     finally:
         server.stop()
     result.update(peak_rss_mb=rss.peak_mb, seed_seconds=seed_seconds, article_pages=len(slugs) * len(LOCALES),
@@ -320,6 +339,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="each phase: at most this long")
     parser.add_argument("--requests", type=int, default=20_000, help="each phase: at most this many requests")
     parser.add_argument("--concurrency", type=int, default=32, help="virtual users")
+    parser.add_argument("--drawn-queries", type=int, default=DRAWN_QUERIES,
+                        help="search queries drawn from the articles' text, per locale")
     args = parser.parse_args()
     if args.articles < len(LOCALES):
         parser.error(f"--articles must be at least {len(LOCALES)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import redis.asyncio as aioredis
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -35,6 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if runner:
             runner.start()
         app.state.smtp_listeners = SmtpListeners(app.state.db)  # email channels' built-in SMTP servers
+        # A shared client for what the processes keep together (the help centre's pages); None: no Redis.
+        app.state.redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         await app.state.smtp_listeners.start()
         try:
             yield
@@ -43,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if runner:
                 await runner.stop()
             await hub.stop()
+            if app.state.redis is not None:
+                await app.state.redis.aclose()
             set_hub(None)
             await app.state.db.dispose()
 
@@ -64,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.conversation.endpoints import router as conversation_api
     from croupier.demo.routes import router as demo
     from croupier.health import router as health
+    from croupier.helpcenter.page_cache import HelpPageCache
     from croupier.helpcenter.routes import router as help_centre
     from croupier.kb.endpoints import router as kb_api
     from croupier.macro.endpoints import router as macro_api
@@ -80,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
 
     app.add_middleware(WidgetMessageFastPath)  # innermost: the middleware below still wraps it
+    app.add_middleware(HelpPageCache, max_bytes=settings.help_cache_mb * 1024 * 1024,
+                       check_seconds=settings.help_cache_check_ms / 1000)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                        allow_headers=["Authorization", "Content-Type", "Accept-Language"])

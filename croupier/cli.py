@@ -39,13 +39,22 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
     if workers > 1 and not settings.redis_url:
         typer.echo("Several workers share live events through Redis: set CROUPIER_REDIS_URL.", err=True)
         raise typer.Exit(2)
+    if workers > 1 and not port:
+        typer.echo("Several workers need a fixed port (each listens on it with SO_REUSEPORT).", err=True)
+        raise typer.Exit(2)
     if migrate_first:
         _migrate()
-    import uvicorn
+    options = {"app": "croupier.app:create_app", "factory": True, "host": host, "port": port,
+               "log_level": "warning" if settings.production else "info", "proxy_headers": True,
+               "server_header": False}
+    if workers > 1:
+        from croupier.kit.workers import serve_workers
 
-    uvicorn.run("croupier.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="warning" if settings.production else "info", proxy_headers=True,
-                server_header=False)
+        serve_workers(options, workers)
+    else:
+        import uvicorn
+
+        uvicorn.run(**options)
 
 
 @app.command("create-admin")

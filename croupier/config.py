@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_model: str = ""
     llm_timeout_seconds: float = 8.0
+    # The help centre's page cache per web process (0: off), and how often a process reads the public
+    # version to see another process's changes (its own show at once).
+    help_cache_mb: int = Field(64, ge=0)
+    help_cache_check_ms: int = Field(500, ge=0)
 
     @property
     def production(self) -> bool:

@@ -143,8 +143,11 @@ class CroupierProcess:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {Path(self.log.name).read_text()[-3000:]}")
+            # Several workers: all accept connections once the supervisor says so (before that, the
+            # kernel would hand every new connection to the workers already listening).
+            ready = self.workers == 1 or "web workers accept connections" in Path(self.log.name).read_text()
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                if ready and httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
                     return self
             time.sleep(0.1)
         raise TimeoutError(Path(self.log.name).read_text()[-3000:])

@@ -149,7 +149,7 @@ async def attachment_for(session: AsyncSession, principal: Principal, attachment
 async def user_names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
     if not user_ids:
         return {}
-    return dict((await session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))).tuples().all())
+    return dict((await session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))).all())
 
 
 async def message_by_client_id(session: AsyncSession, conversation_id: int, client_id: str) -> Message | None:

@@ -92,7 +92,7 @@ async def published(session: AsyncSession, brand_id: int, locales: tuple[str, ..
                     ArticleTranslation.status == ArticleStatus.published))
     if article_ids is not None:
         query = query.where(ArticleTranslation.article_id.in_(article_ids))
-    return [(t, v) for t, v in (await session.execute(query)).tuples()]
+    return [(t, v) for t, v in (await session.execute(query))]
 
 
 async def vote_of(session: AsyncSession, translation_id: int, voter: str) -> ArticleVote | None:

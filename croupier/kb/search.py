@@ -158,7 +158,7 @@ async def _hits(session: AsyncSession, chosen: list[_Candidate]) -> list[Hit]:
         .join(ArticleTranslation, ArticleTranslation.id == KbPassage.translation_id)
         .join(Article, Article.id == ArticleTranslation.article_id)
         .outerjoin(title, (title.translation_id == KbPassage.translation_id) & (title.position == 0))
-        .where(KbPassage.id.in_([c.passage_id for c in chosen])))).tuples()}
+        .where(KbPassage.id.in_([c.passage_id for c in chosen]))))}
     hits = []
     for c in chosen:
         p, slug, title_text = found[c.passage_id]

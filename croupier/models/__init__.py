@@ -39,6 +39,7 @@ from croupier.models.kb import (
 from croupier.models.macro import Macro
 from croupier.models.playbook import Playbook, PlaybookRun, PlaybookTick, PlaybookVersion
 from croupier.models.player import Player, PlayerIdentity
+from croupier.models.public import PublicVersion
 from croupier.models.staff import (
                                           ApiToken,
                                           RecoveryCode,
@@ -68,7 +69,7 @@ __all__ = [
     "ApiToken", "Article", "ArticleStatus", "ArticleTranslation", "ArticleVersion", "ArticleVote",
     "HelpCentreContacts", "KbCategory", "KbPassage", "KbTerm", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "CallDirection", "CallLog", "CallOutcome",
     "Channel", "ChannelType",
-    "Conversation", "DeliveryState", "InboundEvent", "InboundState", "Job", "JobState", "Message", "Player", "PlayerIdentity", "Priority",
+    "Conversation", "DeliveryState", "InboundEvent", "InboundState", "Job", "JobState", "Message", "Player", "PlayerIdentity", "Priority", "PublicVersion",
     "RecoveryCode", "Role", "StaffSession", "Status", "Tag", "Team", "User", "conversation_tags",
     "user_brands", "user_teams",
     "Direction", "Game", "GameMonth", "Helpline", "Licence", "MethodKind", "PageKind", "PageVersion",

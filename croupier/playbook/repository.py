@@ -100,4 +100,4 @@ async def adherence(session: AsyncSession, principal: Principal, *, brand_id: in
     if brand_id is not None:
         query = query.where(Playbook.brand_id == brand_id)
     return [AdherenceRow(p, a, n, int(m or 0), int(o or 0), float(d or 0), float(t or 0))
-            for p, a, n, m, o, d, t in (await session.execute(query)).tuples()]
+            for p, a, n, m, o, d, t in (await session.execute(query))]

@@ -126,7 +126,7 @@ async def transaction_states(session: AsyncSession, brand_id: int, external_ids:
     for start in range(0, len(external_ids), CHUNK):
         found.update((await session.execute(select(PaymentTransaction.external_id, PaymentTransaction.status).where(
             PaymentTransaction.brand_id == brand_id,
-            PaymentTransaction.external_id.in_(external_ids[start:start + CHUNK])))).tuples().all())
+            PaymentTransaction.external_id.in_(external_ids[start:start + CHUNK])))).all())
     return found
 
 

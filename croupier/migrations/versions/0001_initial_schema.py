@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 08:37:56.292882
+Create Date: 2026-12-07 15:23:39.330356
 """
 from alembic import op
 import sqlalchemy as sa
@@ -46,6 +46,11 @@ def upgrade() -> None:
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.create_index('ix_jobs_ready', ['state', 'run_after'], unique=False)
 
+    op.create_table('public_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_public_version'))
+    )
     op.create_table('tags',
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -870,6 +875,7 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('teams')
     op.drop_table('tags')
+    op.drop_table('public_version')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index('ix_jobs_ready')
 
