@@ -79,10 +79,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.transparency.public_routes import router as transparency_pages
     from croupier.widget.routes import router as widget_static
 
-    # Routes are matched in this order, one by one: the players' widget API (the busiest) comes first.
-    for router in (widget_api, health, brand_api, channel_webhooks, player_api, conversation_api, call_api, auth_api,
-                   audit_api, kb_api, macro_api, playbook_api, assistant_api, transparency_api, transparency_pages,
-                   widget_static, console, help_centre, demo):
+    # Routes are matched in this order, one by one: the busiest first (the players' widget API, provider
+    # webhooks, the public help centre), the console's two hundred routes late.
+    for router in (widget_api, channel_webhooks, help_centre, health, brand_api, player_api, conversation_api,
+                   call_api, auth_api, audit_api, kb_api, macro_api, playbook_api, assistant_api, transparency_api,
+                   transparency_pages, widget_static, console, demo):
         app.include_router(router)
 
     app.add_middleware(WidgetMessageFastPath)  # innermost: the middleware below still wraps it

@@ -22,7 +22,7 @@ from croupier.config import get_settings
 from croupier.errors import BadRequest, NotFound
 from croupier.helpcenter.rendering import STATIC_DIR, BrandRef, env, render, static_files
 from croupier.kb import repository, search
-from croupier.kb.service import Shown, kb_service
+from croupier.kb.public import Shown, public_kb
 from croupier.kit import i18n, secrets
 from croupier.kit.i18n import N_
 from croupier.kit.markdown import render_markdown
@@ -113,9 +113,9 @@ async def sitemap(brand_slug: str, session: AsyncSession = Depends(read_session_
     entries: list[dict[str, Any]] = []
     every = list(brand.locales)
     entries += [{"path": "/", "locales": every}, {"path": "/contact", "locales": every}]
-    entries += [{"path": f"/c/{c.slug}", "locales": every} for c in await kb_service.public_categories(session, brand)]
-    shown = await kb_service.published_articles(session, brand, brand.default_locale)
-    published = await kb_service.published_locales_of(session, brand)
+    entries += [{"path": f"/c/{c.slug}", "locales": every} for c in await public_kb.public_categories(session, brand)]
+    shown = await public_kb.published_articles(session, brand, brand.default_locale)
+    published = await public_kb.published_locales_of(session, brand)
     entries += [{"path": f"/a/{s.article.slug}", "locales": published.get(s.article.id, []),
                  "updated": s.translation.published_at} for s in shown]
     xml = env.get_template("sitemap.xml").render(brand=brand, entries=entries, absolute=_absolute,
@@ -128,9 +128,9 @@ async def sitemap(brand_slug: str, session: AsyncSession = Depends(read_session_
 @router.get("/{brand_slug}/{locale}/", response_class=HTMLResponse)
 async def home(brand_slug: str, locale: str, session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale)
-    shown = await kb_service.published_articles(session, brand, locale)
+    shown = await public_kb.published_articles(session, brand, locale)
     sections = []
-    for category in await kb_service.public_categories(session, brand):
+    for category in await public_kb.public_categories(session, brand):
         articles = [s for s in shown if s.article.category_id == category.id]
         if articles:
             name, description = _names(category, brand, locale)
@@ -143,13 +143,13 @@ async def home(brand_slug: str, locale: str, session: AsyncSession = Depends(rea
 async def category_page(brand_slug: str, locale: str, category_slug: str,
                         session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale)
-    category = next((c for c in await kb_service.public_categories(session, brand) if c.slug == category_slug),
+    category = next((c for c in await public_kb.public_categories(session, brand) if c.slug == category_slug),
                     None)
     if category is None:
         raise HelpNotFound(N_("There is no such topic in this help centre."), brand=brand)
     name, description = _names(category, brand, locale)
     return _page("category.html", brand, channel, locale, path=f"/c/{category.slug}", name=name,
-                 description=description, articles=await kb_service.published_articles(session, brand, locale,
+                 description=description, articles=await public_kb.published_articles(session, brand, locale,
                                                                                          category.id))
 
 
@@ -157,12 +157,12 @@ async def category_page(brand_slug: str, locale: str, category_slug: str,
 async def article_page(brand_slug: str, locale: str, article_slug: str, request: Request,
                        session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale)
-    shown = await kb_service.published_article(session, brand, locale, article_slug[:120])
-    category = await kb_service.public_category(session, brand, shown.article.category_id)
+    shown = await public_kb.published_article(session, brand, locale, article_slug[:120])
+    category = await public_kb.public_category(session, brand, shown.article.category_id)
     related = await _related(session, brand, locale, category, shown.article.id) if category else []
     voted = request.query_params.get("voted")
     return _page("article.html", brand, channel, locale, path=f"/a/{shown.article.slug}",
-                 alternates=await kb_service.published_locales(session, brand, shown.article.id), shown=shown,
+                 alternates=await public_kb.published_locales(session, brand, shown.article.id), shown=shown,
                  body=render_markdown(shown.version.body), category=category,
                  category_name=_names(category, brand, locale)[0] if category else None, related=related,
                  voted=voted if voted in ("yes", "no") else None)
@@ -199,11 +199,11 @@ async def vote(brand_slug: str, locale: str, article_slug: str, request: Request
     if answer not in ("yes", "no"):
         raise BadRequest(N_("Choose 'Yes' or 'No'."), code="invalid_vote")
     await rate_limit(request, "kb-vote", "widget_rate_limit", key=client_ip(request))
-    shown = await kb_service.published_article(session, brand, locale, article_slug[:120])
+    shown = await public_kb.published_article(session, brand, locale, article_slug[:120])
     reader = request.cookies.get(VOTER_COOKIE)
     if not reader or len(reader) > 64:
         reader = secrets.token(24)
-    await kb_service.vote(session, shown.translation, hashlib.sha256(reader.encode()).hexdigest(), answer == "yes")
+    await public_kb.vote(session, shown.translation, hashlib.sha256(reader.encode()).hexdigest(), answer == "yes")
     response = RedirectResponse(f"{_base(brand, locale)}/a/{shown.article.slug}?voted={answer}#helpful",
                                 status_code=303)
     response.set_cookie(VOTER_COOKIE, reader, max_age=365 * 24 * 3600, path="/help/", httponly=True,
@@ -225,4 +225,4 @@ async def search_page(brand_slug: str, locale: str, q: str = Query("", max_lengt
 async def contact(brand_slug: str, locale: str, session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale)
     return _page("contact.html", brand, channel, locale, path="/contact",
-                 contacts=await kb_service.contacts(session, brand))
+                 contacts=await public_kb.contacts(session, brand))

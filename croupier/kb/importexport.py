@@ -27,6 +27,7 @@ from croupier.config import get_settings
 from croupier.errors import BadRequest, CroupierError, PayloadTooLarge
 from croupier.intents import INTENTS
 from croupier.kb import repository
+from croupier.kb.public import public_kb
 from croupier.kb.schemas import (
     ArticleIn,
     ArticleUpdate,
@@ -372,7 +373,7 @@ async def export_files(session: AsyncSession, principal: Principal, brand_id: in
     out = {CATEGORIES: _dump([{"slug": c.slug, "position": c.position, "names": c.names,
                                **({"descriptions": c.descriptions} if c.descriptions else {})}
                               for c in categories]).encode()}
-    contacts = await kb_service.contacts(session, brand)
+    contacts = await public_kb.contacts(session, brand)
     if contacts is not None:
         out[CONTACTS] = _dump({"email": contacts.email, "messengers": contacts.messengers}).encode()
     articles = await repository.articles_of(session, brand.id)

@@ -6,6 +6,7 @@ import pytest
 
 from croupier.errors import BadRequest, NotFound, PayloadTooLarge
 from croupier.kb import analyzer, search
+from croupier.kb.public import public_kb
 from croupier.kb.schemas import ArticleIn
 from croupier.kb.service import MAX_BODY_CHARS, kb_service
 from croupier.models import ArticleStatus, Role
@@ -57,10 +58,10 @@ class TestVersions:
             await kb_service.save_translation(s, None, ids["deposit-limits"], "en", "Setting deposit limits",
                                               "Limits are now set by support only.")
             await kb_service.publish(s, None, ids["deposit-limits"], "en")
-            shown = await kb_service.published_article(s, brand, "en", "deposit-limits")
+            shown = await public_kb.published_article(s, brand, "en", "deposit-limits")
             assert shown.version.number == 2 and "support only" in shown.version.body
             await kb_service.publish(s, None, ids["deposit-limits"], "en", 1)
-            shown = await kb_service.published_article(s, brand, "en", "deposit-limits")
+            shown = await public_kb.published_article(s, brand, "en", "deposit-limits")
             assert shown.version.number == 1 and "cooling-off" in shown.version.body
             assert shown.translation.latest_version == 2  # the newer draft is kept
 
@@ -69,14 +70,14 @@ class TestVersions:
         ids = await seed_kb(db, brand, publish=False)
         admin = await principal_of(db, await make_user(db, "admin@example.test", Role.admin))
         async with db.transaction() as s:
-            assert await kb_service.published_articles(s, brand, "en") == []
+            assert await public_kb.published_articles(s, brand, "en") == []
             assert await search.search(s, brand.id, "en", "passport") == []
             await kb_service.publish(s, None, ids["verify-account"], "en")
             assert [h.slug for h in await search.search(s, brand.id, "en", "passport")] == ["verify-account"]
             await kb_service.unpublish(s, admin, ids["verify-account"], "en")
             assert await search.search(s, brand.id, "en", "passport") == []
             with pytest.raises(NotFound):
-                await kb_service.published_article(s, brand, "en", "verify-account")
+                await public_kb.published_article(s, brand, "en", "verify-account")
 
 
 class TestSearch:
@@ -129,10 +130,10 @@ class TestHelpCentreReads:
         brand, _ = await make_brand(db)
         await seed_kb(db, brand)
         async with db.transaction() as s:
-            shown = await kb_service.published_article(s, brand, "fi", "withdrawal-times")
-            polish = await kb_service.published_article(s, brand, "pl", "withdrawal-times")
-            listed = await kb_service.published_articles(s, brand, "pl")
-            locales = await kb_service.published_locales(s, brand, shown.article.id)
+            shown = await public_kb.published_article(s, brand, "fi", "withdrawal-times")
+            polish = await public_kb.published_article(s, brand, "pl", "withdrawal-times")
+            listed = await public_kb.published_articles(s, brand, "pl")
+            locales = await public_kb.published_locales(s, brand, shown.article.id)
         assert (shown.translation.locale, shown.fallback) == ("en", True)
         assert (polish.translation.locale, polish.fallback) == ("pl", False)
         assert [(x.article.slug, x.fallback) for x in listed] == [
@@ -143,11 +144,11 @@ class TestHelpCentreReads:
         brand, _ = await make_brand(db)
         await seed_kb(db, brand)
         async with db.transaction() as s:
-            t = (await kb_service.published_article(s, brand, "pl", "withdrawal-times")).translation
-            await kb_service.vote(s, t, "reader-1", True)
-            await kb_service.vote(s, t, "reader-1", True)
-            await kb_service.vote(s, t, "reader-2", True)
-            await kb_service.vote(s, t, "reader-1", False)
+            t = (await public_kb.published_article(s, brand, "pl", "withdrawal-times")).translation
+            await public_kb.vote(s, t, "reader-1", True)
+            await public_kb.vote(s, t, "reader-1", True)
+            await public_kb.vote(s, t, "reader-2", True)
+            await public_kb.vote(s, t, "reader-1", False)
             assert (t.helpful_yes, t.helpful_no) == (1, 1)
 
 
