@@ -9,8 +9,10 @@ answered 200 without setting a cookie; pages carry an ETag, and a reader's `If-N
 cache holds at most `help_cache_mb` per process, least recently used pages leaving first.
 
 With Redis configured (several web processes), a page one process draws is also kept there under its
-version for SHARED_TTL seconds, so the others take it from Redis rather than each drawing it again. Redis
-failing only means pages are drawn: a reader never sees an error for it.
+version for SHARED_TTL seconds, so the others take it from Redis rather than each drawing it again; its
+key also names the build (release, templates, static files, translations, base URL), so after an upgrade or a change
+of address no worker serves a page drawn by the old one. Redis failing only means pages are drawn: a
+reader never sees an error for it.
 
 It is ASGI middleware installed inside the app's other middleware (security headers, body limit), so a
 page from memory gets the same headers as one just drawn."""
@@ -18,23 +20,39 @@ page from memory gets the same headers as one just drawn."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
 from sqlalchemy import select
 
+from croupier import __version__
+from croupier.config import get_settings
 from croupier.db import Database
 from croupier.models import public
 from croupier.models.public import PublicVersion
 
 log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
 PREFIX, STATIC = "/help/", "/help/static/"
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 SHARED_TTL = 3600
+
+
+@functools.cache
+def build() -> str:
+    """What, besides the data, draws a page here: the release, the templates, static files and
+    translations, the address."""
+    digest = hashlib.blake2b(f"{__version__}\n{get_settings().base_url}".encode(), digest_size=8)
+    files = [*(HERE / "templates").iterdir(), *(HERE / "static").iterdir(), *(HERE.parent / "locales").iterdir()]
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 class Page(NamedTuple):
@@ -67,7 +85,7 @@ class HelpPageCache:
             self.hits += 1
             self.pages.move_to_end(key)
             return await _answer(page, scope, send)
-        shared = f"croupier:page:{version}:{key[0]}?{key[1].decode('latin-1')}"
+        shared = f"croupier:page:{build()}:{version}:{key[0]}?{key[1].decode('latin-1')}"
         redis = getattr(scope["app"].state, "redis", None)  # (the app's client: see app.py)
         page = await self._shared_get(redis, shared, version)
         if page is not None:

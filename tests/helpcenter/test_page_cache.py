@@ -187,3 +187,30 @@ class _Broken:
 
     async def aclose(self) -> None:
         return None
+
+
+def test_the_shared_key_names_the_build(settings, monkeypatch, tmp_path):
+    """After an upgrade (a template changed) or a new address, pages drawn before are not taken from Redis."""
+    import shutil
+
+    from croupier.config import get_settings
+    from croupier.helpcenter import page_cache
+
+    page_cache.build.cache_clear()
+    before, here = page_cache.build(), page_cache.HERE
+    copy = tmp_path / "helpcenter"
+    shutil.copytree(page_cache.HERE, copy)
+    shutil.copytree(page_cache.HERE.parent / "locales", tmp_path / "locales")
+    (copy / "templates" / "layout.html").write_text((copy / "templates" / "layout.html").read_text() + "\n")
+    monkeypatch.setattr(page_cache, "HERE", copy)
+    page_cache.build.cache_clear()
+    changed = page_cache.build()
+    monkeypatch.setenv("CROUPIER_BASE_URL", "https://help.example.com")
+    get_settings.cache_clear()
+    page_cache.build.cache_clear()
+    moved = page_cache.build()
+    monkeypatch.setattr(page_cache, "HERE", here)
+    monkeypatch.delenv("CROUPIER_BASE_URL")
+    get_settings.cache_clear()
+    page_cache.build.cache_clear()
+    assert len({before, changed, moved}) == 3 and page_cache.build() == before
