@@ -9,7 +9,9 @@ answered 200 without setting a cookie; pages carry an ETag, and a reader's `If-N
 cache holds at most `help_cache_mb` per process, least recently used pages leaving first.
 
 With Redis configured (several web processes), a page one process draws is also kept there under its
-version for SHARED_TTL seconds, so the others take it from Redis rather than each drawing it again; its
+version for SHARED_TTL seconds (SHARED_QUERY_TTL for an address with a query string, such as a search:
+anyone can make up new ones, so what Redis holds of them stays bounded by what the workers can draw in
+that time), so the others take it from Redis rather than each drawing it again; its
 key also names the build (release, templates, static files, translations, base URL), so after an upgrade or a change
 of address no worker serves a page drawn by the old one. Redis failing only means pages are drawn: a
 reader never sees an error for it.
@@ -41,7 +43,7 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 PREFIX, STATIC = "/help/", "/help/static/"
 MAX_PAGE_BYTES = 2 * 1024 * 1024
-SHARED_TTL = 3600
+SHARED_TTL, SHARED_QUERY_TTL = 3600, 60
 
 
 @functools.cache
@@ -97,7 +99,7 @@ class HelpPageCache:
         if page.status == 200 and len(page.body) <= MAX_PAGE_BYTES and \
                 not any(name == b"set-cookie" for name, _ in page.headers):
             self._keep(key, page)
-            await self._shared_put(redis, shared, page)
+            await self._shared_put(redis, shared, page, SHARED_QUERY_TTL if key[1] else SHARED_TTL)
         await _answer(page, scope, send)
 
     async def _shared_get(self, redis: Any, key: str, version: int) -> Page | None:
@@ -115,12 +117,12 @@ class HelpPageCache:
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
         return Page(version, status, headers, body, dict(headers)[b"etag"])
 
-    async def _shared_put(self, redis: Any, key: str, page: Page) -> None:
+    async def _shared_put(self, redis: Any, key: str, page: Page, ttl: int) -> None:
         if redis is None:
             return
         head = orjson.dumps([page.status, [(k.decode("latin-1"), v.decode("latin-1")) for k, v in page.headers]])
         try:
-            await redis.set(key, head + b"\n" + page.body, ex=SHARED_TTL)
+            await redis.set(key, head + b"\n" + page.body, ex=ttl)
         except Exception:  # noqa: BLE001
             log.warning("help centre page cache: Redis write failed", exc_info=True)
 

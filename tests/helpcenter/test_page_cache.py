@@ -167,6 +167,11 @@ async def test_with_redis_a_page_drawn_by_one_process_serves_the_others(settings
             assert taken.headers["etag"] == drawn.headers["etag"]
             first, second = _cache(apps[0]), _cache(apps[1])
             assert (first.misses, second.misses, second.shared_hits) == (1, 0, 1)
+            # Addresses with a query string (searches: anyone can make up new ones) stay a minute only.
+            assert (await one.get("/help/lucky/en/search?q=withdrawal")).status_code == 200
+            ttls = {key.decode().rsplit("?", 1)[1]: await apps[0].state.redis.ttl(key)
+                    for key in await apps[0].state.redis.keys("croupier:page:*")}
+            assert 3500 < ttls[""] <= 3600 and 0 < ttls["q=withdrawal"] <= 60, ttls
             # A change raises the version: the page kept in Redis under the old one is not served.
             async with apps[0].state.db.transaction() as s:
                 (await s.scalar(select(Brand).where(Brand.slug == "lucky"))).name = "Lucky Moon"
