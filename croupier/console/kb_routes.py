@@ -15,7 +15,7 @@ from croupier.console.rendering import go, render
 from croupier.console.staff import Staff, signed_in
 from croupier.errors import BadRequest
 from croupier.intents import INTENTS
-from croupier.kb import importexport
+from croupier.kb import archive, importexport
 from croupier.kb.schemas import ArticleIn, ArticleUpdate, CategoryIn
 from croupier.kb.service import kb_service
 from croupier.kit.i18n import N_
@@ -155,7 +155,7 @@ async def export(request: Request, staff: Staff = Depends(signed_in),
                  session: AsyncSession = Depends(session_dep)) -> Response:
     brand, _brands = await _brand(session, staff, request.query_params.get("brand"))
     files = await importexport.export_files(session, staff.principal, brand.id)
-    return importexport.zip_download(files, brand.slug)
+    return archive.zip_download(files, brand.slug)
 
 
 @router.post("/import")
@@ -165,5 +165,5 @@ async def import_zip(request: Request, file: UploadFile = File(...), staff: Staf
     brand, _brands = await _brand(session, staff, _text(form, "brand_id"))
     staff.principal.require("kb:write")
     report = await importexport.import_files(session, staff.principal, brand.id,
-                                             await importexport.files_from_upload(file), ip=client_ip(request))
+                                             await archive.files_from_upload(file), ip=client_ip(request))
     return go(request, f"{PAGE}?brand={brand.id}&imported={report.versions}")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from croupier.kb.importexport import files_from_directory, import_files
+from croupier.kb.archive import files_from_directory
+from croupier.kb.importexport import import_files
 from croupier.models import Brand
 
 KB_DIR = Path(__file__).resolve().parent / "kb"

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.auth.dependencies import api_principal
 from croupier.auth.principal import Principal
-from croupier.kb import importexport, search
+from croupier.kb import archive, importexport, search
 from croupier.kb.schemas import (
     ArticleIn,
     ArticleOut,
@@ -157,7 +157,7 @@ async def export(brand_id: int = BrandId, principal: Principal = Depends(api_pri
                  session: AsyncSession = Depends(session_dep)):
     brand = await kb_service.brand(session, principal, brand_id)
     files = await importexport.export_files(session, principal, brand.id)
-    return importexport.zip_download(files, brand.slug)
+    return archive.zip_download(files, brand.slug)
 
 
 @router.post("/import", response_model=ImportReport,
@@ -166,5 +166,5 @@ async def import_zip(request: Request, brand_id: int = BrandId, file: UploadFile
                      principal: Principal = Depends(api_principal), session: AsyncSession = Depends(session_dep)):
     principal.require("kb:write")
     await kb_service.brand(session, principal, brand_id)
-    return await importexport.import_files(session, principal, brand_id, await importexport.files_from_upload(file),
+    return await importexport.import_files(session, principal, brand_id, await archive.files_from_upload(file),
                                            ip=client_ip(request))

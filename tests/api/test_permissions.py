@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from croupier.brand.service import brand_service
 from croupier.conversation.service import conversation_service
-from croupier.kb.importexport import to_zip
+from croupier.kb.archive import to_zip
 from croupier.kb.schemas import ArticleIn, CategoryIn
 from croupier.kb.service import kb_service
 from croupier.kit.clock import utcnow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from croupier.kb.importexport import MAX_FILES, to_zip
+from croupier.kb.archive import MAX_FILES, to_zip
 from croupier.kb.service import MAX_BODY_CHARS
 from croupier.models import AuditEntry, Role
 from tests.api.world import bearer, count
