@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from croupier.brand.endpoints import router as brand_api
     from croupier.call.endpoints import router as call_api
     from croupier.channels.endpoints import router as channel_webhooks
+    from croupier.channels.intake import WebhookFastPath
     from croupier.channels.webchat.endpoints import router as widget_api
     from croupier.channels.webchat.fastpath import WidgetMessageFastPath
     from croupier.console.routes import router as console
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
 
     app.add_middleware(WidgetMessageFastPath)  # innermost: the middleware below still wraps it
+    app.add_middleware(WebhookFastPath)
     app.add_middleware(HelpPageCache, max_bytes=settings.help_cache_mb * 1024 * 1024,
                        check_seconds=settings.help_cache_check_ms / 1000)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,

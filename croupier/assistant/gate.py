@@ -1,8 +1,8 @@
 """Whether a conversation is with the assistant, and queuing the assistant's turn for a player's message.
 
 A conversation is with the assistant while its brand has the assistant enabled, no agent is assigned and
-the assistant has not handed it off. The widget's fast path (channels/webchat/fastpath.py) asks the same
-question in SQL and leaves such conversations to the full route, which comes through here."""
+the assistant has not handed it off. The fast paths (channels/webchat/fastpath.py, channels/batch.py) ask the
+same question in SQL (`NOT_WITH_ASSISTANT_SQL`) and leave such conversations to the full path, which comes here."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from croupier.models import AssistantSettings, AssistantState, Conversation, Mes
 from croupier.worker.queue import enqueue
 
 RESPOND_JOB = "assistant.respond"
+# `with_assistant` as SQL, negated, for the fast paths' statements: conversation `c` is not with the assistant.
+NOT_WITH_ASSISTANT_SQL = """(c.assignee_id IS NOT NULL
+     OR NOT EXISTS (SELECT 1 FROM assistant_settings s WHERE s.brand_id = c.brand_id AND s.enabled)
+     OR EXISTS (SELECT 1 FROM assistant_states a WHERE a.conversation_id = c.id AND a.handed_off))"""
 
 
 async def with_assistant(session: AsyncSession, conversation: Conversation) -> bool:

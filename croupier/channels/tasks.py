@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.channels.base import DELIVER_JOB, PROCESS_INBOUND_JOB
+from croupier.channels.batch import process_batch
 from croupier.channels.service import channel_service
 from croupier.db import Database
 from croupier.kit.clock import utcnow
@@ -21,6 +22,13 @@ STRANDED_AFTER = timedelta(minutes=2)
 class ProcessInbound:
     async def __call__(self, db: Database, payload: dict[str, Any]) -> None:
         await channel_service.process_inbound(db, int(payload["event_id"]))
+
+    def can_batch(self, db: Database) -> bool:
+        return not db.sqlite
+
+    async def run_batch(self, db: Database, jobs: list[tuple[int, dict[str, Any]]]) -> set[int]:
+        """A backlog's common case, set-based (channels/batch.py); the rest runs one by one."""
+        return await process_batch(db, jobs)
 
     async def on_dead(self, db: Database, payload: dict[str, Any], reason: str) -> None:
         await channel_service.mark_event_failed(db, int(payload["event_id"]), reason)

@@ -6,6 +6,7 @@ expired while `running`) is claimed again, so handlers must be idempotent."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,6 +42,11 @@ def enqueue(session: AsyncSession, kind: str, payload: dict[str, Any], *, max_at
     return job
 
 
+def wake() -> None:
+    """Jobs were committed outside `enqueue` (a fast path's own statement): let this process's lanes look."""
+    _wakeup.set()
+
+
 def backoff(attempts: int) -> float:
     """Seconds before attempt n+1: 1, 2, 4 … capped at 10 minutes."""
     return float(min(600, 2 ** max(0, attempts - 1)))
@@ -52,13 +58,16 @@ async def claim(session: AsyncSession) -> Job | None:
     return jobs[0] if jobs else None
 
 
-async def claim_many(session: AsyncSession, limit: int) -> list[Job]:
-    """Take up to `limit` due jobs, oldest first, and mark them running (one query for a backlog's worth)."""
+async def claim_many(session: AsyncSession, limit: int, kinds: Collection[str] = ()) -> list[Job]:
+    """Take up to `limit` due jobs (of `kinds`, if given), oldest first, and mark them running (one query for a
+    backlog's worth)."""
     now = utcnow()
     query = (select(Job).where(or_(
         (Job.state == JobState.queued) & (Job.run_after <= now),
         (Job.state == JobState.running) & (Job.locked_at <= now - LEASE),
     )).order_by(Job.run_after, Job.id).limit(limit))
+    if kinds:
+        query = query.where(Job.kind.in_(kinds))
     if session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     jobs = list(await session.scalars(query))

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +28,20 @@ POLL_SECONDS = 1.0
 # batch, not per job, while a short queue still spreads over the lanes.
 CLAIM_BATCH = 4
 BATCH_SECONDS = 0.5  # a batch whose jobs take longer than this hands its unstarted jobs back to the queue
+# Handlers with `run_batch` (see BatchHandler) get a backlog of their jobs at once: up to this many more.
+SET_BATCH = 64
 ASSISTANT_JOB = "assistant.respond"  # its handler uses the built-in intent model, warmed at start (warmup.py)
+
+
+class BatchHandler(Protocol):
+    """A handler that can also do many jobs of its kind in a few set-based statements."""
+
+    def can_batch(self, db: Database) -> bool:
+        """Whether `run_batch` does anything on this database (else jobs run one by one)."""
+
+    async def run_batch(self, db: Database, jobs: list[tuple[int, dict[str, Any]]]) -> set[int]:
+        """Do what it can of `jobs` ((job id, payload) pairs) and mark those jobs done in the same transaction;
+        returns their ids. The others run one by one through the handler."""
 
 
 @dataclass(frozen=True)
@@ -95,11 +108,13 @@ class Runner:
         """Run jobs until none is due (or `limit`); returns how many ran."""
         ran = 0
         while ran < limit:
-            async with self.db.transaction() as session:
-                claimed = [(job.id, job.kind, dict(job.payload))
-                           for job in await queue.claim_many(session, min(CLAIM_BATCH, limit - ran))]
+            claimed = await self._claim(min(CLAIM_BATCH, limit - ran), max(0, limit - ran - CLAIM_BATCH))
             if not claimed:
                 return ran
+            for kind in {kind for _id, kind, _payload in claimed if self._batches(kind)}:
+                done = await self._run_batch(kind, [(i, p) for i, k, p in claimed if k == kind])
+                claimed = [job for job in claimed if job[0] not in done]
+                ran += len(done)
             started = time.monotonic()
             for n, (job_id, kind, payload) in enumerate(claimed):
                 if n and time.monotonic() - started > BATCH_SECONDS:  # slow jobs: let the other lanes have the rest
@@ -108,6 +123,27 @@ class Runner:
                 await self._run(job_id, kind, payload)
                 ran += 1
         return ran
+
+    def _batches(self, kind: str) -> bool:
+        handler = self.handlers.get(kind)
+        return hasattr(handler, "run_batch") and handler.can_batch(self.db)  # type: ignore[union-attr]
+
+    async def _claim(self, limit: int, more: int) -> list[tuple[int, str, dict[str, Any]]]:
+        """Due jobs, and when some are of a batching kind, up to `more` (at most SET_BATCH) more of that kind."""
+        async with self.db.transaction() as session:
+            jobs = await queue.claim_many(session, limit)
+            kinds = {job.kind for job in jobs if self._batches(job.kind)}
+            if kinds and more:
+                await session.flush()  # the jobs just claimed are running: not claimed twice
+                jobs += await queue.claim_many(session, min(more, SET_BATCH), kinds)
+            return [(job.id, job.kind, dict(job.payload)) for job in jobs]
+
+    async def _run_batch(self, kind: str, jobs: list[tuple[int, dict[str, Any]]]) -> set[int]:
+        try:
+            return await self.handlers[kind].run_batch(self.db, jobs)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - the jobs then run one by one, with their own retries
+            log.exception("batch of %s %s jobs failed", len(jobs), kind)
+            return set()
 
     async def _release(self, job_ids: list[int]) -> None:
         async with self.db.transaction() as session:

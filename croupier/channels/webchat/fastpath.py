@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 
+from croupier.assistant.gate import NOT_WITH_ASSISTANT_SQL
 from croupier.channels.webchat.schemas import MessageIn
 from croupier.channels.webchat.service import webchat_service
 from croupier.config import get_settings
@@ -25,6 +25,7 @@ from croupier.conversation.schemas import MessageOut
 from croupier.conversation.service import PREVIEW_CHARS
 from croupier.errors import CroupierError
 from croupier.kit import i18n
+from croupier.kit.asgi import read_body, replay, send_json
 from croupier.kit.clock import utcnow
 from croupier.live import LiveEvent, get_hub
 from croupier.models import AuthorType, DeliveryState, Status
@@ -33,7 +34,7 @@ PATH = "/api/widget/v1/messages"
 RATE_BUCKET = "widget-message"
 
 # $1 identity, $2 body, $3 client_id, $4 now, $5 preview, $6 language. No row: not the simple case.
-_STORE = """
+_STORE = f"""
 WITH cur AS (
     SELECT c.id, c.brand_id, i.display_name
     FROM player_identities i
@@ -42,9 +43,8 @@ WITH cur AS (
     JOIN conversations c ON c.id = (SELECT max(x.id) FROM conversations x
                                     WHERE x.identity_id = i.id AND x.status <> 'closed')
     WHERE i.id = $1 AND c.status = 'open'
-      AND (c.assignee_id IS NOT NULL  -- not with the assistant (assistant/gate.py), which the full route queues
-           OR NOT EXISTS (SELECT 1 FROM assistant_settings s WHERE s.brand_id = c.brand_id AND s.enabled)
-           OR EXISTS (SELECT 1 FROM assistant_states a WHERE a.conversation_id = c.id AND a.handed_off))
+      -- a conversation with the assistant is left to the full route, which queues the assistant's turn
+      AND {NOT_WITH_ASSISTANT_SQL}
 ), ins AS (
     INSERT INTO messages (conversation_id, author_type, body, is_private, delivery_state, client_id, created_at)
     SELECT cur.id, 'player', $2, false, 'received', $3, $4 FROM cur
@@ -74,15 +74,11 @@ class WidgetMessageFastPath:
         db = scope["app"].state.db
         if db.sqlite:
             return await self.app(scope, receive, send)
-        body = await _read_body(receive)
+        body = await read_body(receive)
         out = await _store(scope, db, body)
         if out is None:
-            return await self.app(scope, _replay(body, receive), send)
-        payload = orjson.dumps(out.model_dump(mode="json"))
-        await send({"type": "http.response.start", "status": 201,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(payload)).encode())]})
-        await send({"type": "http.response.body", "body": payload})
+            return await self.app(scope, replay(body, receive), send)
+        await send_json(send, 201, out.model_dump(mode="json"))
 
 
 async def _store(scope: dict[str, Any], db: Any, body: bytes) -> MessageOut | None:
@@ -120,26 +116,3 @@ async def _store(scope: dict[str, Any], db: Any, body: bytes) -> MessageOut | No
                                       to_staff=True, to_player=True,
                                       data={"message": event.model_dump(mode="json"), "status": Status.open.value}))
     return out
-
-
-async def _read_body(receive: Any) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Any) -> Any:
-    """The body already read, then whatever the client sends next (its disconnect)."""
-    sent = False
-
-    async def replayed() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replayed
