@@ -85,22 +85,25 @@ class AgentScreen:
     cookie: str
     seen: dict[str, float] = field(default_factory=dict)
     reconnects: int = 0
+    errors: list[str] = field(default_factory=list)
 
     async def run(self, ready: asyncio.Event) -> None:
-        while True:
+        while True:  # as the console's script does: whenever the stream ends, open it again
             reader, writer = await asyncio.open_connection(self.host, self.port)
             writer.write((f"GET /console/events HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nCookie: {self.cookie}"
                           "\r\nAccept: text/event-stream\r\n\r\n").encode())
-            head = await reader.readuntil(b"\r\n\r\n")
-            assert head.startswith(b"HTTP/1.1 200"), head[:200]
-            ready.set()
             try:
+                head = await reader.readuntil(b"\r\n\r\n")
+                if not head.startswith(b"HTTP/1.1 200"):
+                    raise ConnectionError(head[:200].decode(errors="replace"))
+                ready.set()
                 await self._read(reader, b"chunked" in head.lower())
-            except (asyncio.IncompleteReadError, ConnectionError):
-                pass
+            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                self.errors.append(str(exc)[:200])
             finally:
                 writer.close()
             self.reconnects += 1
+            await asyncio.sleep(0.1)
 
     async def _read(self, reader: asyncio.StreamReader, chunked: bool) -> None:
         buffer = b""
@@ -239,7 +242,7 @@ async def _inbound(server: CroupierProcess, setup: Setup, provider: Provider, ar
             "ack_to_agent_p50_ms": _ms(delays, 0.5),
             "ack_to_agent_p99_ms": _ms(delays, 0.99),
             "seen_before_ack": sum(1 for m, t in acked.items() if m in screen.seen and screen.seen[m] < t),
-            "stream_reconnects": screen.reconnects}
+            "stream_reconnects": screen.reconnects, "stream_errors": screen.errors[:3]}
 
 
 async def _outbound(server: CroupierProcess, setup: Setup, provider: Provider, replies: int) -> dict[str, object]:

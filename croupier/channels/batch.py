@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -119,7 +120,7 @@ class _Event:
     job_id: int
     event_id: int
     channel_id: int
-    message: InboundMessage
+    message: InboundMessage | None  # the common case's one text message, else None
 
 
 def _parsed(row: Any) -> Parsed | None:
@@ -148,54 +149,64 @@ def _simple(parsed: Parsed | None) -> InboundMessage | None:
     return message
 
 
-async def process_batch(db: Database, jobs: list[tuple[int, dict[str, Any]]]) -> set[int]:
-    """See the module's docstring: the ids of the jobs done here, their events handled."""
+async def process_batch(db: Database, jobs: list[tuple[int, dict[str, Any]]]) -> tuple[set[int], set[int]]:
+    """See the module's docstring: (the ids of the jobs done here, their events handled; the ids of jobs that
+    must wait until an earlier event of the same sender has taken the full path)."""
     by_event = {int(payload["event_id"]): job_id for job_id, payload in jobs if "event_id" in payload}
     async with db.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
-        rows = await raw.fetch(_EVENTS, list(by_event))
-        candidates, held = [], set()  # held: senders with an earlier event left to the full path
-        for row in sorted(rows, key=lambda r: r["id"]):
+        events: list[tuple[_Event, set[tuple[int, str]]]] = []  # in the order received, with their senders
+        for row in sorted(await raw.fetch(_EVENTS, list(by_event)), key=lambda r: r["id"]):
             if row["state"] != "pending":
                 continue  # handled already (the full path returns at once) or failed before (it says why)
             parsed = _parsed(row)
-            message = _simple(parsed)
-            if message is None or (row["channel_id"], message.sender_id) in held:
-                held.update((row["channel_id"], m.sender_id) for m in (parsed.messages if parsed else []))
-                continue
-            candidates.append(_Event(by_event[row["id"]], row["id"], row["channel_id"], message))
-        if not candidates:
-            return set()
-        current = {row["n"]: row for row in await raw.fetch(
-            _CURRENT, [e.channel_id for e in candidates], [e.message.sender_id for e in candidates])}
+            senders = {(row["channel_id"], m.sender_id) for m in (parsed.messages if parsed else [])}
+            events.append((_Event(by_event[row["id"]], row["id"], row["channel_id"], _simple(parsed)), senders))
+        simple = [event for event, _senders in events if event.message is not None]
+        found = await raw.fetch(_CURRENT, [e.channel_id for e in simple],
+                                [e.message.sender_id for e in simple]) if simple else []  # type: ignore[union-attr]
+        current = {simple[row["n"] - 1].event_id: row for row in found}
         chosen: list[tuple[_Event, Any]] = []
-        waiting = set()  # senders with no open conversation to join: their events take the full path
-        for n, event in enumerate(candidates, start=1):
-            sender = (event.channel_id, event.message.sender_id)
-            if n in current and sender not in waiting:
-                chosen.append((event, current[n]))
-            else:
-                waiting.add(sender)
-        if not chosen:
-            return set()
-        now = utcnow()
-        texts = [event.message.text.strip() for event, _current in chosen]
+        later, held = set(), set()  # held: senders with an earlier event left to the full path
+        for event, senders in events:
+            if event.event_id in current and not senders & held:
+                chosen.append((event, current[event.event_id]))
+                continue
+            if senders & held:
+                later.add(event.job_id)  # after the earlier one: it waits until that one is done
+            held |= senders
+    if not chosen:
+        return set(), later
+    written, texts, now = await _write(db, chosen)
+    await _publish(chosen, texts, written, now)
+    return {row["job_id"] for row in written}, later
+
+
+async def _write(db: Database, chosen: list[tuple[_Event, Any]]) -> tuple[list[Any], list[str], datetime]:
+    """Steps 3 (see the module's docstring): one row per event written, the texts stored, and when."""
+    now = utcnow()
+    messages = [event.message for event, _current in chosen]
+    texts = [m.text.strip() for m in messages]  # type: ignore[union-attr]
+    async with db.engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
         async with raw.transaction():
             written = await raw.fetch(
                 _WRITE, [e.event_id for e, _c in chosen], [e.job_id for e, _c in chosen],
-                [c["conversation_id"] for _e, c in chosen], texts,
-                [e.message.external_id for e, _c in chosen],
-                [f"ext-{e.message.external_id}"[:64] for e, _c in chosen],
-                [i18n.normalize(e.message.locale) for e, _c in chosen], [t[:PREVIEW_CHARS] for t in texts], now)
+                [c["conversation_id"] for _e, c in chosen], texts, [m.external_id for m in messages],
+                [_client_id(m) for m in messages], [i18n.normalize(m.locale) for m in messages],
+                [t[:PREVIEW_CHARS] for t in texts], now)
             if written:
                 touched = [chosen[row["n"] - 1] for row in written]
                 await raw.execute(_TOUCH, [c["identity_id"] for _e, c in touched],
-                                  [e.message.sender_name or None for e, _c in touched], now)
-    await _publish(chosen, texts, written, now)
-    return {row["job_id"] for row in written}
+                                  [e.message.sender_name or None for e, _c in touched], now)  # type: ignore[union-attr]
+    return written, texts, now
 
 
-async def _publish(chosen: list[tuple[_Event, Any]], texts: list[str], written: list[Any], now: Any) -> None:
+def _client_id(message: InboundMessage) -> str:
+    return f"ext-{message.external_id}"[:64]  # as the full path stores it (ChannelService._write)
+
+
+async def _publish(chosen: list[tuple[_Event, Any]], texts: list[str], written: list[Any], now: datetime) -> None:
     """The new messages on the live streams, as the full path publishes them (conversation_service._publish)."""
     hub = get_hub()
     events = []
@@ -206,7 +217,7 @@ async def _publish(chosen: list[tuple[_Event, Any]], texts: list[str], written: 
         out = MessageOut(id=row["message_id"], conversation_id=current["conversation_id"],
                          author_type=AuthorType.player, author_name=event.message.sender_name or current["display_name"],
                          body=texts[row["n"] - 1], is_private=False, delivery_state=DeliveryState.received,
-                         client_id=f"ext-{event.message.external_id}"[:64], created_at=now)
+                         client_id=_client_id(event.message), created_at=now)
         events.append(hub.publish(LiveEvent(
             type="message.created", brand_id=row["brand_id"], conversation_id=current["conversation_id"],
             identity_id=current["identity_id"], to_staff=True, to_player=True,

@@ -26,7 +26,7 @@ class ProcessInbound:
     def can_batch(self, db: Database) -> bool:
         return not db.sqlite
 
-    async def run_batch(self, db: Database, jobs: list[tuple[int, dict[str, Any]]]) -> set[int]:
+    async def run_batch(self, db: Database, jobs: list[tuple[int, dict[str, Any]]]) -> tuple[set[int], set[int]]:
         """A backlog's common case, set-based (channels/batch.py); the rest runs one by one."""
         return await process_batch(db, jobs)
 

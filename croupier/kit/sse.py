@@ -13,6 +13,7 @@ from starlette.responses import StreamingResponse
 from croupier.live import LiveEvent, get_hub
 
 HEARTBEAT_SECONDS = 15.0
+BURST = 256  # events sent in one write at most
 
 
 def frame(event: str, data: Any, event_id: str | None = None) -> bytes:
@@ -35,11 +36,20 @@ def stream(request: Request, wants: Callable[[LiveEvent], bool],
                         return
                     yield b": keep-alive\n\n"
                     continue
-                if event is None:  # hub stopping or subscriber overflowed: client reconnects
+                burst = [event]  # and whatever else is waiting: one write for a burst, not one per event
+                while len(burst) < BURST and not sub.queue.empty():
+                    burst.append(sub.queue.get_nowait())
+                frames = []
+                for event in burst:
+                    if event is None:  # hub stopping or subscriber overflowed: client reconnects
+                        break
+                    data = render(event)
+                    if data is not None:
+                        frames.append(frame(event.type, data))
+                if frames:
+                    yield b"".join(frames)
+                if event is None:
                     return
-                data = render(event)
-                if data is not None:
-                    yield frame(event.type, data)
 
     return StreamingResponse(body(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

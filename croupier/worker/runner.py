@@ -39,9 +39,10 @@ class BatchHandler(Protocol):
     def can_batch(self, db: Database) -> bool:
         """Whether `run_batch` does anything on this database (else jobs run one by one)."""
 
-    async def run_batch(self, db: Database, jobs: list[tuple[int, dict[str, Any]]]) -> set[int]:
+    async def run_batch(self, db: Database, jobs: list[tuple[int, dict[str, Any]]]) -> tuple[set[int], set[int]]:
         """Do what it can of `jobs` ((job id, payload) pairs) and mark those jobs done in the same transaction;
-        returns their ids. The others run one by one through the handler."""
+        returns (their ids, the ids of jobs that must wait for one of the others). The others then run one by
+        one through the handler, and the waiting ones come to `run_batch` again."""
 
 
 @dataclass(frozen=True)
@@ -112,17 +113,38 @@ class Runner:
             if not claimed:
                 return ran
             for kind in {kind for _id, kind, _payload in claimed if self._batches(kind)}:
-                done = await self._run_batch(kind, [(i, p) for i, k, p in claimed if k == kind])
-                claimed = [job for job in claimed if job[0] not in done]
-                ran += len(done)
-            started = time.monotonic()
-            for n, (job_id, kind, payload) in enumerate(claimed):
-                if n and time.monotonic() - started > BATCH_SECONDS:  # slow jobs: let the other lanes have the rest
-                    await self._release([job_id for job_id, _kind, _payload in claimed[n:]])
-                    break
-                await self._run(job_id, kind, payload)
-                ran += 1
+                ran += await self._run_batches(kind, [job for job in claimed if job[1] == kind])
+            claimed = [job for job in claimed if not self._batches(job[1])]
+            ran += await self._run_each(claimed)
         return ran
+
+    async def _run_batches(self, kind: str, jobs: list[tuple[int, str, dict[str, Any]]]) -> int:
+        """A batching handler's jobs: what it does set-based, the others one by one, until all are run (those
+        it holds back wait for the one-by-one ones of the round, then come round again)."""
+        ran = 0
+        while jobs:
+            done, later = await self._run_batch(kind, [(job_id, payload) for job_id, _kind, payload in jobs])
+            now = [job for job in jobs if job[0] not in done and job[0] not in later]
+            jobs = [job for job in jobs if job[0] in later]
+            if not now:
+                now, jobs = jobs, []  # nothing for them to wait for (a handler's slip): one by one
+            each = await self._run_each(now)
+            ran += len(done) + each
+            if each < len(now):  # out of time: the rest went back to the queue, and the waiting ones go too
+                if jobs:
+                    await self._release([job_id for job_id, _kind, _payload in jobs])
+                return ran
+        return ran
+
+    async def _run_each(self, jobs: list[tuple[int, str, dict[str, Any]]]) -> int:
+        """Jobs one by one; after BATCH_SECONDS the rest go back to the queue, for other lanes. How many ran."""
+        started = time.monotonic()
+        for n, (job_id, kind, payload) in enumerate(jobs):
+            if n and time.monotonic() - started > BATCH_SECONDS:  # slow jobs: let the other lanes have the rest
+                await self._release([job_id for job_id, _kind, _payload in jobs[n:]])
+                return n
+            await self._run(job_id, kind, payload)
+        return len(jobs)
 
     def _batches(self, kind: str) -> bool:
         handler = self.handlers.get(kind)
@@ -130,20 +152,18 @@ class Runner:
 
     async def _claim(self, limit: int, more: int) -> list[tuple[int, str, dict[str, Any]]]:
         """Due jobs, and when some are of a batching kind, up to `more` (at most SET_BATCH) more of that kind."""
-        async with self.db.transaction() as session:
-            jobs = await queue.claim_many(session, limit)
-            kinds = {job.kind for job in jobs if self._batches(job.kind)}
-            if kinds and more:
-                await session.flush()  # the jobs just claimed are running: not claimed twice
-                jobs += await queue.claim_many(session, min(more, SET_BATCH), kinds)
-            return [(job.id, job.kind, dict(job.payload)) for job in jobs]
+        jobs = await queue.claim_due(self.db, limit)
+        kinds = {kind for _id, kind, _payload in jobs if self._batches(kind)}
+        if kinds and more:
+            jobs += await queue.claim_due(self.db, min(more, SET_BATCH), kinds)
+        return jobs
 
-    async def _run_batch(self, kind: str, jobs: list[tuple[int, dict[str, Any]]]) -> set[int]:
+    async def _run_batch(self, kind: str, jobs: list[tuple[int, dict[str, Any]]]) -> tuple[set[int], set[int]]:
         try:
             return await self.handlers[kind].run_batch(self.db, jobs)  # type: ignore[attr-defined]
         except Exception:  # noqa: BLE001 - the jobs then run one by one, with their own retries
             log.exception("batch of %s %s jobs failed", len(jobs), kind)
-            return set()
+            return set(), set()
 
     async def _release(self, job_ids: list[int]) -> None:
         async with self.db.transaction() as session:
