@@ -1,4 +1,4 @@
-"""Set-based processing of a backlog of inbound events: the common case in a few statements per batch.
+"""Set-based processing of a backlog of inbound events: the common case in two statements per batch.
 
 The common case is a webhook carrying one text message (no attachment, no call, no status update, not an
 email thread) from a player the channel already knows, into their open conversation that is not with the
@@ -7,24 +7,24 @@ together (worker/runner.py, `run_batch`); per batch, not per event:
 
 1. one query reads the events with their channels, and each payload is parsed by its channel's adapter
    (the same `parse` the full path uses);
-2. one query finds each sender's identity and current conversation, with the same rules as the full path
-   (latest conversation not closed, open, not with the assistant: assistant/gate.py);
-3. in one transaction: one statement locks those conversations in id order (no deadlock between batches),
-   stores the messages once (a message already stored under its client id is not stored again), updates
-   the conversations, marks the events handled and the jobs done; a second touches the identities
-   (last seen, display name), also in id order;
-4. after the commit the messages are published to the live streams, as the full path publishes them.
+2. one statement (`_WRITE`, autocommitted, so all or nothing) finds each sender's identity and current
+   conversation with the same rules as the full path (latest conversation not closed; open; not with the
+   assistant: assistant/gate.py), locks those conversations in id order (no deadlock between batches: the
+   identities touched are those of the conversations locked), stores the messages once (a message already
+   stored under its client id is not stored again), updates the conversations and identities (last seen,
+   display name), marks the events handled and the jobs done;
+3. the messages are published to the live streams, as the full path publishes them.
 
 Every other event - a first contact, an attachment, a closed or resolved conversation to reopen, one with the
-assistant, a delivery receipt, an email - and every later event of the same sender in the batch (their
-order is kept) is left to the full path (`ChannelService.process_inbound`), job by job. SQLite: all of them.
+assistant, a delivery receipt, an email - takes the full path (`ChannelService.process_inbound`), one by one,
+and the same sender's later events in the batch wait for it (their order is kept). SQLite: all of them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -41,40 +41,41 @@ from croupier.kit.clock import utcnow
 from croupier.live import LiveEvent, get_hub
 from croupier.models import AuthorType, DeliveryState, Status
 
+log = logging.getLogger(__name__)
+
 _EVENTS = """
-SELECT e.id, e.state, e.payload, ch.id AS channel_id, ch.brand_id, ch.type, ch.name, ch.key, ch.secret,
-       ch.config, b.default_locale
+SELECT e.id, e.state, e.payload::text AS payload, ch.id AS channel_id, ch.brand_id, ch.type, ch.name, ch.key,
+       ch.secret, ch.config::text AS config, b.default_locale
 FROM inbound_events e JOIN channels ch ON ch.id = e.channel_id JOIN brands b ON b.id = ch.brand_id
 WHERE e.id = ANY($1::bigint[])
 """
 
-# $1 channel ids, $2 sender ids: one row per (n) whose sender's current conversation takes the message here.
-_CURRENT = f"""
-SELECT v.n, i.id AS identity_id, i.display_name, c.id AS conversation_id
-FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS v(channel_id, sender, n)
-JOIN player_identities i ON i.channel_id = v.channel_id AND i.external_id = v.sender
-JOIN conversations c ON c.id = (SELECT max(x.id) FROM conversations x
-                                WHERE x.identity_id = i.id AND x.status <> 'closed')
-WHERE c.status = 'open' AND {NOT_WITH_ASSISTANT_SQL}
-"""
-
-# $1 event ids, $2 job ids, $3 conversation ids, $4 bodies, $5 external ids, $6 client ids, $7 languages,
-# $8 previews (all in event order), $9 now. One row per event written; `message_id` NULL when it was there.
-_WRITE = """
+# $1 event ids, $2 job ids, $3 channel ids, $4 senders, $5 sender names, $6 bodies, $7 external ids, $8 client
+# ids, $9 languages, $10 previews (all in event order), $11 now. One row per event written (`message_id` NULL
+# when it was stored before); the events of a sender with no conversation to join here are not written.
+_WRITE = f"""
 WITH v AS (
-    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-                         $7::text[], $8::text[])
-    WITH ORDINALITY AS t(event_id, job_id, conversation_id, body, external_id, client_id, language, preview, n)
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+                         $8::text[], $9::text[], $10::text[])
+    WITH ORDINALITY AS t(event_id, job_id, channel_id, sender, name, body, external_id, client_id, language,
+                         preview, n)
+), cur AS (
+    SELECT i.id AS identity_id, i.channel_id, i.external_id, i.display_name,
+           (SELECT max(x.id) FROM conversations x WHERE x.identity_id = i.id AND x.status <> 'closed') AS conv_id
+    FROM player_identities i
+    WHERE (i.channel_id, i.external_id) IN (SELECT channel_id, sender FROM v)
 ), locked AS (
     SELECT c.id, c.brand_id FROM conversations c
-    WHERE c.id = ANY($3::bigint[]) AND c.status = 'open'
-    ORDER BY c.id FOR UPDATE
+    WHERE c.id IN (SELECT conv_id FROM cur) AND c.status = 'open' AND {NOT_WITH_ASSISTANT_SQL}
+    ORDER BY c.id FOR UPDATE OF c
 ), ok AS (
-    SELECT v.*, locked.brand_id FROM v JOIN locked ON locked.id = v.conversation_id
+    SELECT v.*, cur.identity_id, cur.display_name, locked.id AS conversation_id, locked.brand_id
+    FROM v JOIN cur ON cur.channel_id = v.channel_id AND cur.external_id = v.sender
+    JOIN locked ON locked.id = cur.conv_id
 ), ins AS (
     INSERT INTO messages (conversation_id, author_type, body, is_private, delivery_state, client_id, external_id,
                           created_at)
-    SELECT conversation_id, 'player', body, false, 'received', client_id, external_id, $9 FROM ok ORDER BY n
+    SELECT conversation_id, 'player', body, false, 'received', client_id, external_id, $11 FROM ok ORDER BY n
     ON CONFLICT (conversation_id, client_id) DO NOTHING
     RETURNING id, conversation_id, client_id
 ), mine AS (
@@ -84,13 +85,19 @@ WITH v AS (
     FROM mine GROUP BY conversation_id
 ), upd AS (
     UPDATE conversations c
-    SET last_message_at = $9, last_player_message_at = $9, message_count = c.message_count + per.added,
+    SET last_message_at = $11, last_player_message_at = $11, message_count = c.message_count + per.added,
         preview = (SELECT mine.preview FROM mine WHERE mine.id = per.last_id),
         language = COALESCE(c.language, per.language)
     FROM per WHERE c.id = per.conversation_id
     RETURNING c.id
+), who AS (
+    SELECT DISTINCT ON (identity_id) identity_id, name FROM ok ORDER BY identity_id, n DESC
+), seen AS (
+    UPDATE player_identities i SET last_seen_at = $11, display_name = COALESCE(who.name, i.display_name)
+    FROM who WHERE i.id = who.identity_id
+    RETURNING i.id
 ), handled AS (
-    UPDATE inbound_events e SET state = 'handled', handled_at = $9, error = NULL
+    UPDATE inbound_events e SET state = 'handled', handled_at = $11, error = NULL
     FROM ok WHERE e.id = ok.event_id
     RETURNING e.id
 ), done AS (
@@ -98,20 +105,9 @@ WITH v AS (
     FROM ok WHERE j.id = ok.job_id
     RETURNING j.id
 )
-SELECT ok.n, ok.job_id, ok.brand_id, mine.id AS message_id
+SELECT ok.n, ok.job_id, ok.brand_id, ok.conversation_id, ok.identity_id,
+       COALESCE(ok.name, ok.display_name) AS author_name, mine.id AS message_id, $11::timestamptz AS created_at
 FROM ok LEFT JOIN mine ON mine.n = ok.n
-"""
-
-# $1 identity ids, $2 display names (in event order: the last one given wins), $3 now.
-_TOUCH = """
-WITH v AS (
-    SELECT DISTINCT ON (id) id, name
-    FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS t(id, name, n) ORDER BY id, n DESC
-), locked AS (
-    SELECT i.id FROM player_identities i WHERE i.id = ANY($1::bigint[]) ORDER BY i.id FOR UPDATE
-)
-UPDATE player_identities i SET last_seen_at = $3, display_name = COALESCE(v.name, i.display_name)
-FROM locked JOIN v ON v.id = locked.id WHERE i.id = locked.id
 """
 
 
@@ -153,73 +149,79 @@ async def process_batch(db: Database, jobs: list[tuple[int, dict[str, Any]]]) ->
     """See the module's docstring: (the ids of the jobs done here, their events handled; the ids of jobs that
     must wait until an earlier event of the same sender has taken the full path)."""
     by_event = {int(payload["event_id"]): job_id for job_id, payload in jobs if "event_id" in payload}
+    events: list[tuple[_Event, set[tuple[int, str]]]] = []  # in the order received, with their senders
     async with db.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
-        events: list[tuple[_Event, set[tuple[int, str]]]] = []  # in the order received, with their senders
         for row in sorted(await raw.fetch(_EVENTS, list(by_event)), key=lambda r: r["id"]):
             if row["state"] != "pending":
                 continue  # handled already (the full path returns at once) or failed before (it says why)
             parsed = _parsed(row)
             senders = {(row["channel_id"], m.sender_id) for m in (parsed.messages if parsed else [])}
             events.append((_Event(by_event[row["id"]], row["id"], row["channel_id"], _simple(parsed)), senders))
-        simple = [event for event, _senders in events if event.message is not None]
-        found = await raw.fetch(_CURRENT, [e.channel_id for e in simple],
-                                [e.message.sender_id for e in simple]) if simple else []  # type: ignore[union-attr]
-        current = {simple[row["n"] - 1].event_id: row for row in found}
-        chosen: list[tuple[_Event, Any]] = []
-        later, held = set(), set()  # held: senders with an earlier event left to the full path
+        held: set[tuple[int, str]] = set()  # senders with an earlier event left to the full path
+        tried = []
         for event, senders in events:
-            if event.event_id in current and not senders & held:
-                chosen.append((event, current[event.event_id]))
-                continue
-            if senders & held:
-                later.add(event.job_id)  # after the earlier one: it waits until that one is done
-            held |= senders
-    if not chosen:
-        return set(), later
-    written, texts, now = await _write(db, chosen)
-    await _publish(chosen, texts, written, now)
-    return {row["job_id"] for row in written}, later
+            if event.message is not None and not senders & held:
+                tried.append(event)
+            else:
+                held |= senders
+        written = await _write(raw, tried) if tried else []
+    done = {row["job_id"] for row in written}
+    later, held = set(), set()
+    for event, senders in events:
+        if event.job_id in done:
+            continue
+        if senders & held:
+            later.add(event.job_id)  # after the earlier one: it waits until that one is done
+        held |= senders
+    if written:
+        _publish([tried[row["n"] - 1] for row in written], written)
+    return done, later
 
 
-async def _write(db: Database, chosen: list[tuple[_Event, Any]]) -> tuple[list[Any], list[str], datetime]:
-    """Steps 3 (see the module's docstring): one row per event written, the texts stored, and when."""
-    now = utcnow()
-    messages = [event.message for event, _current in chosen]
+async def _write(raw: Any, tried: list[_Event]) -> list[Any]:
+    """Step 2 (see the module's docstring): one row per event written."""
+    messages = [event.message for event in tried]
     texts = [m.text.strip() for m in messages]  # type: ignore[union-attr]
-    async with db.engine.connect() as conn:
-        raw = (await conn.get_raw_connection()).driver_connection
-        async with raw.transaction():
-            written = await raw.fetch(
-                _WRITE, [e.event_id for e, _c in chosen], [e.job_id for e, _c in chosen],
-                [c["conversation_id"] for _e, c in chosen], texts, [m.external_id for m in messages],
-                [_client_id(m) for m in messages], [i18n.normalize(m.locale) for m in messages],
-                [t[:PREVIEW_CHARS] for t in texts], now)
-            if written:
-                touched = [chosen[row["n"] - 1] for row in written]
-                await raw.execute(_TOUCH, [c["identity_id"] for _e, c in touched],
-                                  [e.message.sender_name or None for e, _c in touched], now)  # type: ignore[union-attr]
-    return written, texts, now
+    return await raw.fetch(
+        _WRITE, [e.event_id for e in tried], [e.job_id for e in tried], [e.channel_id for e in tried],
+        [m.sender_id for m in messages], [m.sender_name or None for m in messages], texts,  # type: ignore[union-attr]
+        [m.external_id for m in messages], [_client_id(m) for m in messages],  # type: ignore[arg-type]
+        [i18n.normalize(m.locale) for m in messages], [t[:PREVIEW_CHARS] for t in texts],  # type: ignore[union-attr]
+        utcnow())
 
 
 def _client_id(message: InboundMessage) -> str:
     return f"ext-{message.external_id}"[:64]  # as the full path stores it (ChannelService._write)
 
 
-async def _publish(chosen: list[tuple[_Event, Any]], texts: list[str], written: list[Any], now: datetime) -> None:
-    """The new messages on the live streams, as the full path publishes them (conversation_service._publish)."""
+def _publish(events: list[_Event], written: list[Any]) -> None:
+    """The new messages on the live streams, as the full path publishes them (conversation_service._publish);
+    in the background: the lane goes on to its next jobs meanwhile."""
     hub = get_hub()
-    events = []
-    for row in written:
+    sends = []
+    for event, row in zip(events, written, strict=True):
         if row["message_id"] is None:
             continue  # stored before (a job run again): published then
-        event, current = chosen[row["n"] - 1]
-        out = MessageOut(id=row["message_id"], conversation_id=current["conversation_id"],
-                         author_type=AuthorType.player, author_name=event.message.sender_name or current["display_name"],
-                         body=texts[row["n"] - 1], is_private=False, delivery_state=DeliveryState.received,
-                         client_id=_client_id(event.message), created_at=now)
-        events.append(hub.publish(LiveEvent(
-            type="message.created", brand_id=row["brand_id"], conversation_id=current["conversation_id"],
-            identity_id=current["identity_id"], to_staff=True, to_player=True,
+        message: InboundMessage = event.message  # type: ignore[assignment]
+        out = MessageOut(id=row["message_id"], conversation_id=row["conversation_id"], author_type=AuthorType.player,
+                         author_name=row["author_name"], body=message.text.strip(), is_private=False,
+                         delivery_state=DeliveryState.received, client_id=_client_id(message),
+                         created_at=row["created_at"])
+        sends.append(hub.publish(LiveEvent(
+            type="message.created", brand_id=row["brand_id"], conversation_id=row["conversation_id"],
+            identity_id=row["identity_id"], to_staff=True, to_player=True,
             data={"message": out.model_dump(mode="json"), "status": Status.open.value})))
-    await asyncio.gather(*events)
+    if sends:
+        task = asyncio.create_task(_gather(sends))
+        _publishing.add(task)
+        task.add_done_callback(_publishing.discard)
+
+
+async def _gather(sends: list[Any]) -> None:
+    for outcome in await asyncio.gather(*sends, return_exceptions=True):
+        if isinstance(outcome, Exception):
+            log.error("a live event was not published: %s", outcome)
+
+
+_publishing: set[asyncio.Task[None]] = set()  # kept referenced until done

@@ -1,12 +1,17 @@
 """The fast path of provider webhooks: verify, store the event with its job, commit, acknowledge.
 
 `POST /channels/{key}/webhook` on PostgreSQL is answered here, inside the app's middleware (body limit,
-security headers, CORS, locale) but before FastAPI's routing, dependencies and ORM: one query reads the
-channel, its adapter verifies the request (signature or secret token) and names the delivery, and one
-statement (`_STORE`, autocommitted) inserts the raw event once per (channel, external id) together with
-its processing job. The answer is the full route's. Anything else - an unknown or disabled channel, a
-failed verification, malformed JSON, a replayed delivery, SQLite - falls through, with the body replayed,
-to the full route in `endpoints.py`, which gives every error its precise answer (and stores nothing).
+security headers, CORS, locale) but before FastAPI's routing, dependencies and ORM: the channel's adapter
+verifies the request (signature or secret token) and names the delivery, and one statement (`_STORE`,
+autocommitted) inserts the raw event once per (channel, external id) together with its processing job.
+The answer is the full route's.
+
+The channel's row is read once and kept in this process; `_STORE` stores nothing unless, at that moment,
+the channel is still active with the very secret and configuration the request was verified with, so a
+disabled channel or a rotated secret takes effect at once (the kept row is then dropped and read again).
+Anything else - an unknown or disabled channel, a failed verification, malformed JSON, a replayed delivery,
+SQLite - falls through, with the body replayed, to the full route in `endpoints.py`, which gives every
+error its precise answer (and stores nothing).
 """
 
 from __future__ import annotations
@@ -25,13 +30,18 @@ from croupier.models import Channel, ChannelType
 from croupier.worker import queue
 
 PATH = re.compile(r"/channels/([^/]{1,64})/webhook")
-_CHANNEL = "SELECT id, brand_id, type, name, key, secret, config FROM channels WHERE key = $1 AND is_active"
+_CHANNEL = """SELECT id, brand_id, type, name, key, secret, config::text AS config
+FROM channels WHERE key = $1 AND is_active"""
+KEPT_CHANNELS = 10_000  # channel rows kept per process, at most (then they are read again)
 
-# $1 channel, $2 external id, $3 payload (JSON text), $4 now. No row: a replay (or a race with one).
+# $1 channel, $2 external id, $3 payload (JSON text), $4 now, $5 and $6 the channel's secret and config as
+# verified. No row: a replay (or a race with one), or the channel changed.
 _STORE = f"""
-WITH ev AS (
+WITH ch AS (
+    SELECT id FROM channels WHERE id = $1 AND is_active AND secret = $5 AND config::text = $6
+), ev AS (
     INSERT INTO inbound_events (channel_id, external_id, payload, received_at, state)
-    VALUES ($1, $2, $3::json, $4, 'pending')
+    SELECT ch.id, $2, $3::json, $4, 'pending' FROM ch
     ON CONFLICT (channel_id, external_id) DO NOTHING
     RETURNING id
 ), job AS (
@@ -76,8 +86,16 @@ async def _store(db: Any, key: str, raw_headers: list[tuple[bytes, bytes]], body
     """The new event's id if this is the simple case, else None (and nothing is stored)."""
     async with db.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
-        row = await raw.fetchrow(_CHANNEL, key)
-        if row is None or (adapter := ADAPTERS.get(row["type"])) is None:
+        row = _channels.get(key)
+        if row is None:
+            row = await raw.fetchrow(_CHANNEL, key)
+            if row is None:
+                return None
+            if len(_channels) >= KEPT_CHANNELS:
+                _channels.clear()
+            _channels[key] = row
+        adapter = ADAPTERS.get(row["type"])
+        if adapter is None:
             return None
         channel = channel_of(row)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw_headers}
@@ -88,5 +106,13 @@ async def _store(db: Any, key: str, raw_headers: list[tuple[bytes, bytes]], body
                 return None
             external_id = adapter.external_id(payload)[:256]
         except (CroupierError, orjson.JSONDecodeError):
+            _channels.pop(key, None)  # perhaps verified with a secret since replaced: read it again next time
             return None
-        return await raw.fetchval(_STORE, channel.id, external_id, body.decode(), utcnow())
+        event_id = await raw.fetchval(_STORE, channel.id, external_id, body.decode(), utcnow(), row["secret"],
+                                      row["config"])
+        if event_id is None:
+            _channels.pop(key, None)
+        return event_id
+
+
+_channels: dict[str, Any] = {}  # key -> the channel's row, as last read (see the module's docstring)

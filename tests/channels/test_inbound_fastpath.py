@@ -142,11 +142,25 @@ class TestAcknowledgement:
         async with db.transaction() as s:
             assert list(await s.scalars(select(InboundEvent))) == [] and list(await s.scalars(select(Job))) == []
 
-    async def test_a_disabled_channel_takes_nothing(self, client, db, telegram):
+    async def test_a_channel_disabled_after_a_delivery_takes_nothing_more(self, client, db, telegram):
+        assert (await post(client, telegram, telegram_update(7001, "first"))).status_code == 200
         async with db.transaction() as s:
             await s.execute(update(type(telegram)).values(is_active=False))
         r = await post(client, telegram, telegram_update(7001, "anyone?"))
         assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_channel"
+        async with db.transaction() as s:
+            assert len(list(await s.scalars(select(InboundEvent)))) == 1
+
+    async def test_a_replaced_secret_takes_effect_at_once(self, client, db, telegram):
+        assert (await post(client, telegram, telegram_update(7001, "first"))).status_code == 200
+        async with db.transaction() as s:
+            await s.execute(update(type(telegram)).values(secret="a-brand-new-secret-0123456789"))
+        old = await post(client, telegram, telegram_update(7001, "old secret"))
+        new = await post(client, telegram, telegram_update(7001, "new secret"), "a-brand-new-secret-0123456789")
+        assert old.status_code == 401 and old.json()["error"]["code"] == "webhook_unverified"
+        assert new.status_code == 200 and new.json()["duplicate"] is False
+        async with db.transaction() as s:
+            assert len(list(await s.scalars(select(InboundEvent)))) == 2
 
 
 class TestBatch:
@@ -161,7 +175,9 @@ class TestBatch:
         async with get_hub().subscribe(lambda e: e.type == "message.created") as sub:
             done = await batch(db, jobs)
             await run(db)  # on SQLite all of them; on PostgreSQL none is left
-            published = [sub.queue.get_nowait() for _ in range(sub.queue.qsize())]
+            published = [await asyncio.wait_for(sub.queue.get(), 5) for _ in texts]
+            await asyncio.sleep(0.05)
+            assert sub.queue.empty()  # each message published once
         assert done in ({job_id for job_id, _payload in jobs}, None)
         async with db.transaction() as s:
             bodies = {cid: [m.body for m in await s.scalars(
