@@ -26,11 +26,24 @@ class PlayerService:
         `player_external_id` is the operator's own id for the player (verified by the caller):
         identities carrying it on any channel link to the same player."""
         found = await repository.identity(session, channel.id, external_id)
-        if found is not None:
-            found.last_seen_at = utcnow()
-            if display_name and found.display_name != display_name:
-                found.display_name = display_name
-            return found
+        if found is None:
+            try:
+                async with session.begin_nested():
+                    return await self._first_contact(session, channel, external_id, display_name=display_name,
+                                                     player_external_id=player_external_id, email=email,
+                                                     locale=locale)
+            except IntegrityError:  # the same sender's first message, stored meanwhile on another connection
+                found = await repository.identity(session, channel.id, external_id)
+                if found is None:
+                    raise
+        found.last_seen_at = utcnow()
+        if display_name and found.display_name != display_name:
+            found.display_name = display_name
+        return found
+
+    async def _first_contact(self, session: AsyncSession, channel: Channel, external_id: str, *,
+                             display_name: str | None, player_external_id: str | None, email: str | None,
+                             locale: str | None) -> PlayerIdentity:
         player = None
         if player_external_id:
             player = await repository.player_by_external_id(session, channel.brand_id, player_external_id)

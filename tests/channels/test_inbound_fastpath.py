@@ -266,3 +266,19 @@ class TestBatch:
             counts = [(await s.get(Conversation, cid)).message_count for cid in conversations]
             stored = [m.body for m in await s.scalars(select(Message).where(Message.body.like("m%")))]
         assert counts == [21, 21, 21] and sorted(stored) == sorted(f"m{n}" for n in range(60))
+
+
+class TestFirstContact:
+    async def test_two_first_messages_processed_at_once_make_one_player_and_conversation(self, client, db,
+                                                                                        telegram):
+        from croupier.channels.service import channel_service
+        from croupier.models import Player
+
+        ids = [(await post(client, telegram, telegram_update(7009, text))).json()["event_id"] for text in ("a", "b")]
+        await asyncio.gather(*(channel_service.process_inbound(db, event_id) for event_id in ids))
+        async with db.transaction() as s:
+            assert len(list(await s.scalars(select(Player)))) == 1
+            assert len(list(await s.scalars(select(PlayerIdentity)))) == 1
+            conversation = await s.scalar(select(Conversation))
+            assert conversation.message_count == 2
+            assert sorted(m.body for m in await s.scalars(select(Message))) == ["a", "b"]
