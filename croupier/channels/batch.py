@@ -22,8 +22,6 @@ and the same sender's later events in the batch wait for it (their order is kept
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,10 +36,8 @@ from croupier.conversation.service import PREVIEW_CHARS
 from croupier.db import Database
 from croupier.kit import i18n
 from croupier.kit.clock import utcnow
-from croupier.live import LiveEvent, get_hub
+from croupier.live import LiveEvent, publish_soon
 from croupier.models import AuthorType, DeliveryState, Status
-
-log = logging.getLogger(__name__)
 
 _EVENTS = """
 SELECT e.id, e.state, e.payload::text AS payload, ch.id AS channel_id, ch.brand_id, ch.type, ch.name, ch.key,
@@ -198,30 +194,16 @@ def _client_id(message: InboundMessage) -> str:
 def _publish(events: list[_Event], written: list[Any]) -> None:
     """The new messages on the live streams, as the full path publishes them (conversation_service._publish);
     in the background: the lane goes on to its next jobs meanwhile."""
-    hub = get_hub()
-    sends = []
+    out = []
     for event, row in zip(events, written, strict=True):
         if row["message_id"] is None:
             continue  # stored before (a job run again): published then
         message: InboundMessage = event.message  # type: ignore[assignment]
-        out = MessageOut(id=row["message_id"], conversation_id=row["conversation_id"], author_type=AuthorType.player,
-                         author_name=row["author_name"], body=message.text.strip(), is_private=False,
-                         delivery_state=DeliveryState.received, client_id=_client_id(message),
-                         created_at=row["created_at"])
-        sends.append(hub.publish(LiveEvent(
-            type="message.created", brand_id=row["brand_id"], conversation_id=row["conversation_id"],
-            identity_id=row["identity_id"], to_staff=True, to_player=True,
-            data={"message": out.model_dump(mode="json"), "status": Status.open.value})))
-    if sends:
-        task = asyncio.create_task(_gather(sends))
-        _publishing.add(task)
-        task.add_done_callback(_publishing.discard)
-
-
-async def _gather(sends: list[Any]) -> None:
-    for outcome in await asyncio.gather(*sends, return_exceptions=True):
-        if isinstance(outcome, Exception):
-            log.error("a live event was not published: %s", outcome)
-
-
-_publishing: set[asyncio.Task[None]] = set()  # kept referenced until done
+        shown = MessageOut(id=row["message_id"], conversation_id=row["conversation_id"],
+                           author_type=AuthorType.player, author_name=row["author_name"], body=message.text.strip(),
+                           is_private=False, delivery_state=DeliveryState.received, client_id=_client_id(message),
+                           created_at=row["created_at"])
+        out.append(LiveEvent(type="message.created", brand_id=row["brand_id"], conversation_id=row["conversation_id"],
+                             identity_id=row["identity_id"], to_staff=True, to_player=True,
+                             data={"message": shown.model_dump(mode="json"), "status": Status.open.value}))
+    publish_soon(out)

@@ -7,6 +7,6 @@ publishes to Redis and delivers what Redis sends back, so any process's subscrib
 see every process's events.
 """
 
-from croupier.live.hub import Hub, LiveEvent, get_hub, publish_after_commit, set_hub
+from croupier.live.hub import Hub, LiveEvent, get_hub, publish_after_commit, publish_soon, set_hub
 
-__all__ = ["Hub", "LiveEvent", "get_hub", "publish_after_commit", "set_hub"]
+__all__ = ["Hub", "LiveEvent", "get_hub", "publish_after_commit", "publish_soon", "set_hub"]

@@ -177,3 +177,21 @@ def publish_after_commit(session: AsyncSession, event: LiveEvent) -> None:
             await _hub.publish(event)
 
     on_commit(session, _send)
+
+
+def publish_soon(events: list[LiveEvent]) -> None:
+    """Publish without waiting for it (the fast paths answer, or go on, meanwhile); a refusal is logged, the
+    stored data it announces stays (streams re-read history when they reconnect)."""
+    if _hub is not None and events:
+        task = asyncio.create_task(_publish_all(_hub, events))
+        _publishing.add(task)
+        task.add_done_callback(_publishing.discard)
+
+
+async def _publish_all(hub: Hub, events: list[LiveEvent]) -> None:
+    for outcome in await asyncio.gather(*(hub.publish(e) for e in events), return_exceptions=True):
+        if isinstance(outcome, Exception):
+            log.error("a live event was not published: %s", outcome)
+
+
+_publishing: set[asyncio.Task[None]] = set()  # kept referenced until done

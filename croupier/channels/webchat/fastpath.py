@@ -4,11 +4,11 @@
 conversation is open and the client_id is new, is answered here, inside the app's middleware (body limit,
 security headers, CORS, locale) but before FastAPI's routing, dependencies and ORM: one statement
 (`_STORE`, autocommitted) checks the session's channel and brand, inserts the message once and updates the
-conversation. It stores, answers and publishes exactly what the full route would. Anything else - a
-conversation with the assistant (the full route queues its turn), malformed JSON, a bad token, an empty or
-overlong body, a rate limit hit, no open conversation, a repeated client_id, SQLite - falls through, with
-the body replayed, to the full route in `endpoints.py`, which gives every error its precise answer and
-handles opening, reopening and idempotent retries.
+conversation. It stores, answers and publishes (without waiting for Redis) exactly what the full route
+would. Anything else - a conversation with the assistant (the full route queues its turn), malformed JSON,
+a bad token, an empty or overlong body, a rate limit hit, no open conversation, a repeated client_id,
+SQLite - falls through, with the body replayed, to the full route in `endpoints.py`, which gives every
+error its precise answer and handles opening, reopening and idempotent retries.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from croupier.errors import CroupierError
 from croupier.kit import i18n
 from croupier.kit.asgi import read_body, replay, send_json
 from croupier.kit.clock import utcnow
-from croupier.live import LiveEvent, get_hub
+from croupier.live import LiveEvent, publish_soon
 from croupier.models import AuthorType, DeliveryState, Status
 
 PATH = "/api/widget/v1/messages"
@@ -111,8 +111,7 @@ async def _store(scope: dict[str, Any], db: Any, body: bytes) -> MessageOut | No
                      is_private=False, delivery_state=DeliveryState.received, client_id=data.client_id,
                      created_at=now)
     event = out.model_copy(update={"author_name": row["display_name"]})  # as the full route publishes it
-    await get_hub().publish(LiveEvent(type="message.created", brand_id=row["brand_id"],
-                                      conversation_id=row["conversation_id"], identity_id=identity_id,
-                                      to_staff=True, to_player=True,
-                                      data={"message": event.model_dump(mode="json"), "status": Status.open.value}))
+    publish_soon([LiveEvent(type="message.created", brand_id=row["brand_id"], conversation_id=row["conversation_id"],
+                            identity_id=identity_id, to_staff=True, to_player=True,
+                            data={"message": event.model_dump(mode="json"), "status": Status.open.value})])
     return out
