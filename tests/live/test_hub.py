@@ -78,3 +78,32 @@ class TestThroughRedis:
             assert all(isinstance(r, Exception) for r in results), results
         finally:
             await hub.stop()
+
+
+class TestPublishSoon:
+    async def test_events_arrive_without_the_publisher_waiting_and_a_refusal_is_logged(self, monkeypatch, caplog):
+        from croupier.live import hub as hub_module
+        from croupier.live import publish_soon, set_hub
+
+        hub = Hub()
+        await hub.start()
+        set_hub(hub)
+        try:
+            async with hub.subscribe(lambda e: True) as sub:
+                publish_soon([_event(data={"n": 1}), _event(data={"n": 2})])
+                assert sub.queue.empty()  # nothing was awaited: the caller goes on first
+                assert [(await _next(sub)).data["n"] for _ in range(2)] == [1, 2]
+
+                async def refused(event):
+                    raise ConnectionError("redis is gone")
+
+                monkeypatch.setattr(hub, "publish", refused)
+                publish_soon([_event()])
+                for _ in range(50):
+                    if not hub_module._publishing:
+                        break
+                    await asyncio.sleep(0.01)
+            assert "a live event was not published: redis is gone" in caplog.text
+        finally:
+            set_hub(None)
+            await hub.stop()
