@@ -44,6 +44,9 @@ HERE = Path(__file__).resolve().parent
 PREFIX, STATIC = "/help/", "/help/static/"
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 SHARED_TTL, SHARED_QUERY_TTL = 3600, 60
+# The scope key telling the page drawn the public version it is kept under (the routes draw it from the
+# in-memory catalogue as of that version, without reading it again).
+PUBLIC_VERSION = "croupier.public_version"
 
 
 @functools.cache
@@ -95,7 +98,7 @@ class HelpPageCache:
             self._keep(key, page)
             return await _answer(page, scope, send)
         self.misses += 1
-        page = await self._draw(scope, receive, version)
+        page = await self._draw({**scope, PUBLIC_VERSION: version}, receive, version)
         if page.status == 200 and len(page.body) <= MAX_PAGE_BYTES and \
                 not any(name == b"set-cookie" for name, _ in page.headers):
             self._keep(key, page)

@@ -14,19 +14,19 @@ from urllib.parse import quote_plus
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlalchemy import exists, select
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from croupier.brand import repository as brands
 from croupier.config import get_settings
 from croupier.errors import BadRequest, NotFound
+from croupier.helpcenter.page_cache import PUBLIC_VERSION
 from croupier.helpcenter.rendering import STATIC_DIR, BrandRef, env, render, static_files
 from croupier.kb import repository, search
-from croupier.kb.public import Shown, public_kb
+from croupier.kb.index import indexes
+from croupier.kb.public import public_kb
 from croupier.kit import i18n, secrets
 from croupier.kit.i18n import N_
-from croupier.kit.markdown import render_markdown
-from croupier.models import Article, ArticleStatus, ArticleTranslation, Brand, Channel, KbCategory
+from croupier.models import Brand, Channel, KbCategory
 from croupier.web import client_ip, rate_limit, read_session_dep, session_dep
 
 router = APIRouter(prefix="/help", include_in_schema=False)
@@ -54,15 +54,17 @@ async def static_file(name: str) -> FileResponse:
 
 
 async def _brand(session: AsyncSession, slug: str) -> tuple[Brand, Channel | None]:
-    brand = await brands.brand_by_slug(session, slug[:64])
+    brand, channel = await repository.brand_with_webchat(session, slug[:64])
     if brand is None or not brand.is_active:
         raise HelpNotFound(N_("There is no help centre at this address."))
-    channel = await brands.webchat_channel(session, brand.id)
     return brand, channel if channel is not None and channel.is_active else None
 
 
-async def _brand_in(session: AsyncSession, slug: str, locale: str) -> tuple[Brand, Channel | None]:
+async def _brand_in(session: AsyncSession, slug: str, locale: str, request: Request | None = None
+                    ) -> tuple[Brand, Channel | None]:
     brand, channel = await _brand(session, slug)
+    if request is not None:  # (the brand's search indexes, loaded in the background for the first reader)
+        indexes.warm(request.app.state.db, brand.id, [locale, *brand.locales])
     if locale not in brand.locales:
         raise HelpNotFound(N_("This help centre is not available in '%(locale)s'. Choose one of its languages "
                               "below."), brand=brand, locale=locale[:16])
@@ -126,8 +128,9 @@ async def sitemap(brand_slug: str, session: AsyncSession = Depends(read_session_
 
 @router.get("/{brand_slug}/{locale}", response_class=HTMLResponse)
 @router.get("/{brand_slug}/{locale}/", response_class=HTMLResponse)
-async def home(brand_slug: str, locale: str, session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
-    brand, channel = await _brand_in(session, brand_slug, locale)
+async def home(brand_slug: str, locale: str, request: Request,
+               session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
+    brand, channel = await _brand_in(session, brand_slug, locale, request)
     shown = await public_kb.published_articles(session, brand, locale)
     sections = []
     for category in await public_kb.public_categories(session, brand):
@@ -156,38 +159,15 @@ async def category_page(brand_slug: str, locale: str, category_slug: str,
 @router.get("/{brand_slug}/{locale}/a/{article_slug}", response_class=HTMLResponse)
 async def article_page(brand_slug: str, locale: str, article_slug: str, request: Request,
                        session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
-    brand, channel = await _brand_in(session, brand_slug, locale)
-    shown = await public_kb.published_article(session, brand, locale, article_slug[:120])
-    category = await public_kb.public_category(session, brand, shown.article.category_id)
-    related = await _related(session, brand, locale, category, shown.article.id) if category else []
+    brand, channel = await _brand_in(session, brand_slug, locale, request)
+    page = await public_kb.article_page(session, brand, locale, article_slug[:120],
+                                        request.scope.get(PUBLIC_VERSION), RELATED)
     voted = request.query_params.get("voted")
-    return _page("article.html", brand, channel, locale, path=f"/a/{shown.article.slug}",
-                 alternates=await public_kb.published_locales(session, brand, shown.article.id), shown=shown,
-                 body=render_markdown(shown.version.body), category=category,
-                 category_name=_names(category, brand, locale)[0] if category else None, related=related,
+    return _page("article.html", brand, channel, locale, path=f"/a/{page.shown.article.slug}",
+                 alternates=page.alternates, shown=page.shown, body=Markup(page.shown.version.html),  # noqa: S704
+                 category=page.category, related=page.related,
+                 category_name=_names(page.category, brand, locale)[0] if page.category else None,
                  voted=voted if voted in ("yes", "no") else None)
-
-
-async def _related(session: AsyncSession, brand: Brand, locale: str, category: KbCategory, article_id: int
-                   ) -> list[Shown]:
-    """The first RELATED other articles of the category as its page lists them (published in `locale`, else
-    in the default locale), without loading the whole category: a big one holds hundreds."""
-    wanted = tuple(dict.fromkeys((locale, brand.default_locale)))
-    articles = list(await session.scalars(
-        select(Article).where(Article.brand_id == brand.id, Article.category_id == category.id,
-                              Article.id != article_id,
-                              exists().where(ArticleTranslation.article_id == Article.id,
-                                             ArticleTranslation.locale.in_(wanted),
-                                             ArticleTranslation.status == ArticleStatus.published))
-        .order_by(Article.position, Article.slug).limit(RELATED)))
-    found = {(t.article_id, t.locale): (t, v)
-             for t, v in await repository.published(session, brand.id, wanted, [a.id for a in articles])}
-    out = []
-    for article in articles:
-        code = next((c for c in wanted if (article.id, c) in found), None)
-        if code is not None:
-            out.append(Shown(article, *found[(article.id, code)], fallback=code != locale))
-    return out
 
 
 @router.post("/{brand_slug}/{locale}/a/{article_slug}/vote")
@@ -212,11 +192,12 @@ async def vote(brand_slug: str, locale: str, article_slug: str, request: Request
 
 
 @router.get("/{brand_slug}/{locale}/search", response_class=HTMLResponse)
-async def search_page(brand_slug: str, locale: str, q: str = Query("", max_length=10_000),
+async def search_page(brand_slug: str, locale: str, request: Request, q: str = Query("", max_length=10_000),
                       session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
-    brand, channel = await _brand_in(session, brand_slug, locale)
+    brand, channel = await _brand_in(session, brand_slug, locale, request)
     query = " ".join(q.split())[:MAX_QUERY]
-    hits = await search.search_articles(session, brand.id, locale, query) if query else []
+    hits = await search.search_articles(session, brand.id, locale, query,
+                                        version=request.scope.get(PUBLIC_VERSION)) if query else []
     return _page("search.html", brand, channel, locale, path=f"/search?q={quote_plus(query)}" if query else "/search",
                  query=query, hits=hits)
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.auth.principal import Principal
+from croupier.kit.markdown import render_markdown
 from croupier.models import (
     Article,
     ArticleStatus,
@@ -14,6 +15,8 @@ from croupier.models import (
     ArticleVersion,
     ArticleVote,
     Brand,
+    Channel,
+    ChannelType,
     KbCategory,
 )
 
@@ -98,3 +101,20 @@ async def published(session: AsyncSession, brand_id: int, locales: tuple[str, ..
 async def vote_of(session: AsyncSession, translation_id: int, voter: str) -> ArticleVote | None:
     return await session.scalar(select(ArticleVote).where(ArticleVote.translation_id == translation_id,
                                                           ArticleVote.voter == voter))
+
+
+async def brand_with_webchat(session: AsyncSession, slug: str) -> tuple[Brand | None, Channel | None]:
+    """A brand by its slug and its (first) web chat channel, in one query: the help centre's every page."""
+    row = (await session.execute(
+        select(Brand, Channel).outerjoin(Channel, (Channel.brand_id == Brand.id) & (Channel.type == ChannelType.webchat))
+        .where(Brand.slug == slug).order_by(Channel.id).limit(1))).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+async def published_html(session: AsyncSession, translation_id: int, number: int) -> str | None:
+    """A version's HTML (rendered now if it was published before versions kept it); None: no such version."""
+    row = (await session.execute(select(ArticleVersion.html, ArticleVersion.body).where(
+        ArticleVersion.translation_id == translation_id, ArticleVersion.number == number))).first()
+    if row is None:
+        return None
+    return row[0] if row[0] is not None else str(render_markdown(row[1]))

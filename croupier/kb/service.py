@@ -20,6 +20,7 @@ from croupier.kb import repository, search
 from croupier.kb.schemas import ArticleIn, ArticleUpdate, CategoryIn, CategoryUpdate
 from croupier.kit.clock import utcnow
 from croupier.kit.i18n import N_
+from croupier.kit.markdown import render_markdown
 from croupier.models import (
     Article,
     ArticleStatus,
@@ -274,6 +275,8 @@ class KbService:
         translation.status, translation.published_version, translation.published_at = \
             ArticleStatus.published, version.number, now
         version.published_at = now
+        if version.html is None:  # (a version never changes: rendered once, when first published)
+            version.html = str(render_markdown(version.body))
         await search.index(session, translation, version.title, version.body)
         await audit_service.record(session, "kb.translation_published", principal=principal, actor=actor,
                                    target_type="kb_article", target_id=article.id, brand_id=article.brand_id,

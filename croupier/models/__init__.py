@@ -34,7 +34,6 @@ from croupier.models.kb import (
                                           HelpCentreContacts,
                                           KbCategory,
                                           KbPassage,
-                                          KbTerm,
 )
 from croupier.models.macro import Macro
 from croupier.models.playbook import Playbook, PlaybookRun, PlaybookTick, PlaybookVersion
@@ -67,7 +66,7 @@ from croupier.models.transparency import (
 __all__ = [
     "AssistantSettings", "AssistantState", "AssistantTurn", "HandoffReason", "IntentReview", "TurnAction",
     "ApiToken", "Article", "ArticleStatus", "ArticleTranslation", "ArticleVersion", "ArticleVote",
-    "HelpCentreContacts", "KbCategory", "KbPassage", "KbTerm", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "CallDirection", "CallLog", "CallOutcome",
+    "HelpCentreContacts", "KbCategory", "KbPassage", "Attachment", "AuditEntry", "AuthorType", "Base", "Brand", "CallDirection", "CallLog", "CallOutcome",
     "Channel", "ChannelType",
     "Conversation", "DeliveryState", "InboundEvent", "InboundState", "Job", "JobState", "Message", "Player", "PlayerIdentity", "Priority", "PublicVersion",
     "RecoveryCode", "Role", "StaffSession", "Status", "Tag", "Team", "User", "conversation_tags",

@@ -81,10 +81,14 @@ class ArticleVersion(IdMixin, CreatedMixin, Base):
     author: Mapped[str] = mapped_column(String(320))  # the author's label, kept if the user is deleted
     note: Mapped[str] = mapped_column(String(300), default="")
     published_at: Mapped[datetime | None]  # when this version went live (None: never)
+    # The body as sanitised HTML, rendered when the version is first published (None: never published), so
+    # the help centre does not render Markdown on each view.
+    html: Mapped[str | None] = mapped_column(Text)
 
 
 class KbPassage(IdMixin, Base):
-    """A searchable piece of a published translation: its title, or one section under a heading."""
+    """A searchable piece of a published translation: its title, or one section under a heading, with its stemmed
+    terms. Search reads them into memory (croupier/kb/index.py); nothing queries terms in SQL."""
 
     __tablename__ = "kb_passages"
     __table_args__ = (Index("ix_kb_passages_scope", "brand_id", "locale"),)
@@ -97,20 +101,8 @@ class KbPassage(IdMixin, Base):
     heading: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text)
     length: Mapped[int] = mapped_column(Integer)  # in index terms
-
-
-class KbTerm(Base):
-    """The inverted index: how often a stemmed term occurs in a passage."""
-
-    __tablename__ = "kb_terms"
-    __table_args__ = (Index("ix_kb_terms_lookup", "brand_id", "locale", "term"),)
-
-    passage_id: Mapped[int] = mapped_column(BigId, ForeignKey("kb_passages.id", ondelete="CASCADE"),
-                                            primary_key=True)
-    term: Mapped[str] = mapped_column(String(64), primary_key=True)
-    brand_id: Mapped[int] = mapped_column(BigId, ForeignKey("brands.id", ondelete="CASCADE"))
-    locale: Mapped[str] = mapped_column(String(16))
-    tf: Mapped[int] = mapped_column(Integer)
+    # Its distinct terms with their counts: "term count term count ..." (terms are words: no spaces).
+    terms: Mapped[str] = mapped_column(Text, default="")
 
 
 class ArticleVote(IdMixin, CreatedMixin, Base):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 from croupier.models.base import Base
 
 PUBLIC_TABLES = frozenset({"brands", "channels", "kb_categories", "kb_articles", "kb_translations", "kb_versions",
-                           "kb_passages", "kb_terms", "kb_contacts"})
+                           "kb_passages", "kb_contacts"})
 UNSHOWN = {"kb_translations": frozenset({"helpful_yes", "helpful_no"})}  # columns no public page shows
 # Rows of a public table the pages never show: of the channels, only the web chat's (the widget's key).
 UNSHOWN_ROW = {"channels": lambda channel: channel.type != "webchat"}
@@ -45,6 +45,11 @@ def _shown_change(obj: Any, deleted_or_new: bool) -> bool:
     unshown = UNSHOWN.get(table, frozenset())
     state = inspect(obj)
     return any(attr.key not in unshown and attr.history.has_changes() for attr in state.attrs)
+
+
+def changed_in(session: Session) -> bool:
+    """Whether the session has written changes to what the help centre shows, not yet committed."""
+    return bool(session.info.get(_CHANGED))
 
 
 @event.listens_for(Session, "before_flush")

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 from sqlalchemy import func, select
 
 from croupier.kb.importexport import import_files
-from croupier.kb.schemas import ArticleIn
+from croupier.kb.schemas import ArticleIn, ArticleUpdate
 from croupier.kb.service import kb_service
 from croupier.models import ArticleTranslation, ArticleVote, Message
 from tests.factories import make_brand
@@ -55,6 +55,23 @@ class TestPages:
         assert '<article class="article" lang="en">' in html and "Verifying your account" in html
         assert 'class="notice"' in html
         assert '<link rel="canonical" href="http://127.0.0.1:8000/help/lucky/en/a/verify-account">' in html
+
+    async def test_an_article_page_follows_publishing_its_translations_and_neighbours(self, client, db):
+        brand, _channel, ids = await _lucky(db)
+        html = (await client.get("/help/lucky/pl/a/deposit-limits")).text
+        related = re.findall(r'<section class="related".*?</section>', html, re.S)[0]
+        assert 'lang="en">How long' not in related and "Ile trwa wypłata?" in related  # in Polish where it can
+        assert set(re.findall(r'hreflang="([a-z-]+)" href', html)) == {"en", "x-default"}
+        async with db.transaction() as s:
+            await kb_service.save_translation(s, None, ids["deposit-limits"], "pl", "Limity wpłat",
+                                              "Ustaw **limit** wpłat.")
+            await kb_service.publish(s, None, ids["deposit-limits"], "pl")
+            await kb_service.update_article(s, None, ids["withdrawal-times"], ArticleUpdate(slug="payouts"))
+        html = (await client.get("/help/lucky/pl/a/deposit-limits")).text
+        assert "<h1>Limity wpłat</h1>" in html and "<strong>limit</strong>" in html and 'class="notice"' not in html
+        assert set(re.findall(r'hreflang="([a-z-]+)" href', html)) == {"en", "pl", "x-default"}
+        assert 'href="/help/lucky/pl/a/payouts">Ile trwa wypłata?<' in html  # the neighbour's new address
+        assert (await client.get("/help/lucky/pl/a/withdrawal-times")).status_code == 404
 
     async def test_category_page_lists_its_articles(self, client, db):
         await _lucky(db)

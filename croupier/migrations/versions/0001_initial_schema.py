@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-07 15:23:39.330356
+Create Date: 2026-12-07 19:38:12.400888
 """
 from alembic import op
 import sqlalchemy as sa
@@ -563,6 +563,7 @@ def upgrade() -> None:
     sa.Column('heading', sa.String(length=300), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('length', sa.Integer(), nullable=False),
+    sa.Column('terms', sa.Text(), nullable=False),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_kb_passages_brand_id_brands'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['translation_id'], ['kb_translations.id'], name=op.f('fk_kb_passages_translation_id_kb_translations'), ondelete='CASCADE'),
@@ -581,6 +582,7 @@ def upgrade() -> None:
     sa.Column('author', sa.String(length=320), nullable=False),
     sa.Column('note', sa.String(length=300), nullable=False),
     sa.Column('published_at', croupier.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('html', sa.Text(), nullable=True),
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('created_at', croupier.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_user_id'], ['users.id'], name=op.f('fk_kb_versions_author_user_id_users'), ondelete='SET NULL'),
@@ -682,19 +684,6 @@ def upgrade() -> None:
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachments_message_id'), ['message_id'], unique=False)
 
-    op.create_table('kb_terms',
-    sa.Column('passage_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('term', sa.String(length=64), nullable=False),
-    sa.Column('brand_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('locale', sa.String(length=16), nullable=False),
-    sa.Column('tf', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_kb_terms_brand_id_brands'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['passage_id'], ['kb_passages.id'], name=op.f('fk_kb_terms_passage_id_kb_passages'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('passage_id', 'term', name=op.f('pk_kb_terms'))
-    )
-    with op.batch_alter_table('kb_terms', schema=None) as batch_op:
-        batch_op.create_index('ix_kb_terms_lookup', ['brand_id', 'locale', 'term'], unique=False)
-
     op.create_table('playbook_ticks',
     sa.Column('run_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('step', sa.Integer(), nullable=False),
@@ -741,10 +730,6 @@ def downgrade() -> None:
 
     op.drop_table('assistant_intent_reviews')
     op.drop_table('playbook_ticks')
-    with op.batch_alter_table('kb_terms', schema=None) as batch_op:
-        batch_op.drop_index('ix_kb_terms_lookup')
-
-    op.drop_table('kb_terms')
     with op.batch_alter_table('attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachments_message_id'))
 
