@@ -295,7 +295,7 @@ def run_backend(url: str, data_dir: Path, redis_url: str, args: argparse.Namespa
         provider = await Provider().start()
         try:
             setup = await _setup(provider.url)
-            server = await asyncio.to_thread(CroupierProcess(env, workers=WORKERS).start)
+            server = await asyncio.to_thread(CroupierProcess(env, workers=WORKERS, job_workers=args.job_workers).start)
             try:
                 assert server.proc is not None
                 with processes.RssSampler(server.proc.pid) as rss:
@@ -317,10 +317,12 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20_000, help="inbound load: at most this many webhooks")
     parser.add_argument("--concurrency", type=int, default=32, help="inbound virtual users")
     parser.add_argument("--replies", type=int, default=500, help="agent replies sent out")
+    parser.add_argument("--job-workers", type=int, default=0,
+                        help="jobs in this many `croupier worker` processes (0: in the web workers)")
     args = parser.parse_args()
     started, load_before = time.perf_counter(), round(os.getloadavg()[0], 2)
     out: dict[str, object] = {"bench": "channels", "backend": "sqlite" if args.sqlite else "postgres",
-                              "workers": WORKERS, "concurrency": args.concurrency, "max_seconds": args.seconds,
+                              "workers": WORKERS, "job_workers": args.job_workers, "concurrency": args.concurrency, "max_seconds": args.seconds,
                               "max_messages": args.messages, "replies": args.replies,
                               "provider_failure_rate": FAILURE_RATE}
     with tempfile.TemporaryDirectory(prefix="croupier-bench-") as tmp, redis_server() as redis_url:

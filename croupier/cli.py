@@ -57,6 +57,23 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
         uvicorn.run(**options)
 
 
+@app.command()
+def worker(concurrency: int = typer.Option(0, help="Job lanes (default: CROUPIER_WORKER_CONCURRENCY)")) -> None:
+    """Run background jobs in this process, for web processes started with CROUPIER_RUN_WORKER=false
+    (CROUPIER_REDIS_URL carries live events to the web processes' streams)."""
+    import asyncio
+
+    from croupier.worker.process import run
+
+    settings = get_settings()
+    if not settings.redis_url:
+        typer.echo("A separate job worker gives the web processes live events through Redis: set "
+                   "CROUPIER_REDIS_URL.", err=True)
+        raise typer.Exit(2)
+    asyncio.run(run(settings, concurrency or settings.worker_concurrency,
+                    ready="Croupier: the job worker is running."))
+
+
 @app.command("create-admin")
 def create_admin(email: str = typer.Option(..., prompt=True), name: str = typer.Option("Administrator"),
                  password: str = typer.Option("", help="Prompted for when empty")) -> None:

@@ -127,44 +127,59 @@ def _wait_port(port: int, timeout: float = 20) -> None:
 class CroupierProcess:
     """`croupier serve` in a child process with its own environment."""
 
-    def __init__(self, env: dict[str, str], workers: int = 1) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 1, job_workers: int = 0) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, **env, "CROUPIER_BASE_URL": self.url}
-        self.workers = workers
+        if job_workers:  # jobs in `croupier worker` processes of their own, not in the web processes
+            self.env["CROUPIER_RUN_WORKER"] = "false"
+        self.workers, self.job_workers = workers, job_workers
         self.proc: subprocess.Popen[bytes] | None = None
+        self.jobs: list[subprocess.Popen[bytes]] = []
         self.log = tempfile.NamedTemporaryFile(prefix="croupier-server-", suffix=".log", delete=False)
 
     def start(self) -> CroupierProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "croupier.cli", "serve", "--port", str(self.port), "--workers",
              str(self.workers)], env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.jobs = [subprocess.Popen([sys.executable, "-m", "croupier.cli", "worker"],
+                                      env={**self.env, "CROUPIER_RUN_WORKER": "true"}, stdout=self.log,
+                                      stderr=subprocess.STDOUT, start_new_session=True)
+                     for _ in range(self.job_workers)]
         deadline = time.time() + 60
         while time.time() < deadline:
-            if self.proc.poll() is not None:
+            if self.proc.poll() is not None or any(job.poll() is not None for job in self.jobs):
+                self.stop()
                 raise RuntimeError(f"server exited: {Path(self.log.name).read_text()[-3000:]}")
             # Several workers: all accept connections once the supervisor says so (before that, the
             # kernel would hand every new connection to the workers already listening).
-            ready = self.workers == 1 or "web workers accept connections" in Path(self.log.name).read_text()
+            log = Path(self.log.name).read_text()
+            ready = ((self.workers == 1 or "web workers accept connections" in log)
+                     and log.count("the job worker is running") == self.job_workers)
             with contextlib.suppress(httpx.HTTPError):
                 if ready and httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
                     return self
             time.sleep(0.1)
+        self.stop()
         raise TimeoutError(Path(self.log.name).read_text()[-3000:])
 
     def kill9(self) -> None:
         assert self.proc is not None
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
+        for proc in [self.proc, *self.jobs]:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
+        for proc in [self.proc, *self.jobs]:
+            if proc and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in [self.proc, *self.jobs]:
+            if proc and proc.poll() is None:
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(5)
 
 
 @contextlib.contextmanager

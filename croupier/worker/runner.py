@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 # A job handler opens its own transactions on the database it is given, so network calls (sending
 # to a provider, downloading a file) never happen while a transaction holds locks.
 Handler = Callable[[Database, dict[str, Any]], Awaitable[None]]
-POLL_SECONDS = 1.0
+POLL_SECONDS = 1.0  # a lane with nothing to do looks again after this, or when this process queues a job
+RUN_LIMIT = 100  # jobs a lane runs before it looks at its wake-up signal (it goes on at once if there are more)
 # A lane claims up to this many due jobs in one query and runs them in turn: a backlog costs one claim per
 # batch, not per job, while a short queue still spreads over the lanes.
 CLAIM_BATCH = 4
@@ -74,8 +75,10 @@ def job_handlers() -> dict[str, Handler]:
 
 class Runner:
     def __init__(self, db: Database, tasks: list[Periodic] | None = None,
-                 handlers: dict[str, Handler] | None = None, concurrency: int = 1) -> None:
+                 handlers: dict[str, Handler] | None = None, concurrency: int = 1,
+                 poll_seconds: float = POLL_SECONDS) -> None:
         self.db = db
+        self.poll_seconds = poll_seconds
         self.concurrency = concurrency
         self.tasks = tasks if tasks is not None else periodic_tasks()
         self.handlers = handlers if handlers is not None else job_handlers()
@@ -105,7 +108,7 @@ class Runner:
         async with self.db.transaction() as session:
             return await task.run(session)
 
-    async def run_due_jobs(self, limit: int = 100) -> int:
+    async def run_due_jobs(self, limit: int = RUN_LIMIT) -> int:
         """Run jobs until none is due (or `limit`); returns how many ran."""
         ran = 0
         while ran < limit:
@@ -200,12 +203,13 @@ class Runner:
     async def _jobs(self) -> None:
         while True:
             try:
-                await self.run_due_jobs()
+                if await self.run_due_jobs(RUN_LIMIT) >= RUN_LIMIT:
+                    continue  # a backlog: no waiting
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("job loop failed")
-            await queue.wait_for_work(POLL_SECONDS)
+            await queue.wait_for_work(self.poll_seconds)
 
     async def _loop(self, task: Periodic) -> None:
         while True:

@@ -11,6 +11,7 @@ from croupier.channels.tasks import requeue_stranded_events
 from croupier.kit.clock import utcnow
 from croupier.models import Channel, InboundEvent, InboundState, Job, JobState
 from croupier.worker import queue
+from croupier.worker import runner as runner_module
 from croupier.worker.runner import Runner
 from tests.factories import make_brand
 
@@ -94,6 +95,28 @@ class TestRunner:
         finally:
             await runner.stop()
         assert sorted(started) == list(range(12)) and most > 1
+
+    async def test_a_lane_with_a_backlog_goes_on_without_waiting_for_a_wake_up(self, db, monkeypatch):
+        monkeypatch.setattr(runner_module, "RUN_LIMIT", 5)
+        ran = []
+
+        async def work(_db, payload):
+            ran.append(payload["n"])
+
+        async with db.transaction() as s:
+            for n in range(23):
+                queue.enqueue(s, "test.work", {"n": n})
+        queue._wakeup.clear()
+        runner = Runner(db, tasks=[], handlers={"test.work": work}, poll_seconds=60)  # a wake-up never comes
+        runner.start()
+        try:
+            for _ in range(200):
+                if len(ran) == 23:
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await runner.stop()
+        assert sorted(ran) == list(range(23))
 
     async def test_a_backlog_is_claimed_a_batch_at_a_time_oldest_first(self, db):
         async with db.transaction() as s:
