@@ -53,8 +53,10 @@ async def static_file(name: str) -> FileResponse:
                         headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
 
-async def _brand(session: AsyncSession, slug: str) -> tuple[Brand, Channel | None]:
-    brand, channel = await repository.brand_with_webchat(session, slug[:64])
+async def _brand(session: AsyncSession, slug: str, version: int | None = None) -> tuple[Brand, Channel | None]:
+    """The brand and its web chat channel; kept in memory for the public `version` the page is drawn at."""
+    brand, channel = await repository.brand_with_webchat(session, slug[:64]) if version is None else \
+        await indexes.brand(session, slug[:64], version)
     if brand is None or not brand.is_active:
         raise HelpNotFound(N_("There is no help centre at this address."))
     return brand, channel if channel is not None and channel.is_active else None
@@ -62,7 +64,7 @@ async def _brand(session: AsyncSession, slug: str) -> tuple[Brand, Channel | Non
 
 async def _brand_in(session: AsyncSession, slug: str, locale: str, request: Request | None = None
                     ) -> tuple[Brand, Channel | None]:
-    brand, channel = await _brand(session, slug)
+    brand, channel = await _brand(session, slug, request.scope.get(PUBLIC_VERSION) if request else None)
     if request is not None:  # (the brand's search indexes, loaded in the background for the first reader)
         indexes.warm(request.app.state.db, brand.id, [locale, *brand.locales])
     if locale not in brand.locales:
@@ -143,9 +145,9 @@ async def home(brand_slug: str, locale: str, request: Request,
 
 
 @router.get("/{brand_slug}/{locale}/c/{category_slug}", response_class=HTMLResponse)
-async def category_page(brand_slug: str, locale: str, category_slug: str,
+async def category_page(brand_slug: str, locale: str, category_slug: str, request: Request,
                         session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
-    brand, channel = await _brand_in(session, brand_slug, locale)
+    brand, channel = await _brand_in(session, brand_slug, locale, request)
     category = next((c for c in await public_kb.public_categories(session, brand) if c.slug == category_slug),
                     None)
     if category is None:
@@ -203,7 +205,8 @@ async def search_page(brand_slug: str, locale: str, request: Request, q: str = Q
 
 
 @router.get("/{brand_slug}/{locale}/contact", response_class=HTMLResponse)
-async def contact(brand_slug: str, locale: str, session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
-    brand, channel = await _brand_in(session, brand_slug, locale)
+async def contact(brand_slug: str, locale: str, request: Request,
+                  session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
+    brand, channel = await _brand_in(session, brand_slug, locale, request)
     return _page("contact.html", brand, channel, locale, path="/contact",
                  contacts=await public_kb.contacts(session, brand))

@@ -34,7 +34,9 @@ import numpy as np
 from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from croupier.brand.schemas import BrandOut
 from croupier.db import Database
+from croupier.kb.repository import brand_with_webchat
 from croupier.models import Article, ArticleStatus, ArticleTranslation, KbCategory, KbPassage
 from croupier.models import public as public_version
 from croupier.models.public import PublicVersion
@@ -348,6 +350,14 @@ async def public_version_of(session: AsyncSession) -> int:
     return await session.scalar(select(PublicVersion.version).where(PublicVersion.id == 1)) or 0
 
 
+@dataclass(frozen=True)
+class PublicChannel:
+    """What the help centre shows of a brand's web chat channel (the widget's key)."""
+
+    key: str
+    is_active: bool
+
+
 class IndexCache:
     """This process's indexes, per database engine, (brand, locale), least recently used out first."""
 
@@ -359,6 +369,8 @@ class IndexCache:
         self._engines: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
         self._serials = itertools.count(1)
         self._loading: dict[tuple[int, int, str], asyncio.Future[LocaleIndex]] = {}
+        # {(engine, slug): (public version, brand, web chat channel)}: existing brands only, so bounded
+        self.brands: dict[tuple[int, str], tuple[int, BrandOut, PublicChannel | None]] = {}
         self._warming: set[tuple[int, int]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -377,6 +389,21 @@ class IndexCache:
         if public_version.changed_in(session.sync_session):  # its own changes: an index for this session only
             return await load(rows, brand_id, locale, version)
         return await self._current((self._engine(session.bind.sync_engine), brand_id, locale), rows, version)
+
+    async def brand(self, session: AsyncSession, slug: str, version: int
+                    ) -> tuple[BrandOut | None, PublicChannel | None]:
+        """A brand by its slug and its web chat channel as of the public `version` (read once per version)."""
+        key = (self._engine(session.bind.sync_engine), slug)
+        kept = self.brands.get(key)
+        if kept is not None and kept[0] >= version:
+            return kept[1], kept[2]
+        brand, channel = await brand_with_webchat(session, slug)
+        if brand is None:
+            return None, None
+        shown = BrandOut.model_validate(brand)  # (a copy: the session's objects do not outlive it)
+        chat = PublicChannel(channel.key, channel.is_active) if channel is not None else None
+        self.brands[key] = (version, shown, chat)
+        return shown, chat
 
     async def _current(self, key: tuple[int, int, str], rows: Rows, version: int) -> LocaleIndex:
         """The kept index if it is current, else the one being loaded (by a search or the warm-up, each on a

@@ -141,3 +141,12 @@ async def test_a_search_during_the_warm_up_does_not_load_the_index_again(db):
     await asyncio.gather(*cache._tasks)
     assert cache.loads == 2 and not cache._loading  # en and pl, each once
     assert [key[2] for key in cache.entries] == ["en", "pl"] and cache.entries[next(iter(cache.entries))] is index
+
+
+async def test_the_help_centre_keeps_existing_brands_only(client, db):
+    await make_brand(db)
+    for n in range(3):
+        assert (await client.get(f"/help/nope{n}/en/")).status_code == 404
+    assert (await client.get("/help/lucky/en/")).status_code == 200
+    kept = {key[1] for key in indexes.brands}
+    assert "lucky" in kept and not any(slug.startswith("nope") for slug in kept)
