@@ -1,6 +1,6 @@
 """Ingest benchmark: player messages through the widget's public API, and the inbox at 100k conversations.
 
-Run: .venv/bin/python bench/ingest.py   (starts everything itself; prints ONE JSON line)
+Run: .venv/bin/python bench/ingest.py [--only sqlite|postgres]   (starts everything itself; prints ONE JSON line)
 
 For SQLite and then PostgreSQL (a throwaway cluster, durable settings: see bench/processes.py) it seeds
 100,000 conversations in bulk, starts `croupier serve` in production mode with 2 workers and Redis, and
@@ -12,6 +12,7 @@ processes. At the end it counts the stored messages against the acknowledged one
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -147,16 +148,21 @@ def run_backend(url: str, data_dir: Path, redis_url: str) -> dict[str, object]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="measure one database only")
+    args = parser.parse_args()
     started, load_before = time.perf_counter(), round(os.getloadavg()[0], 2)
     out: dict[str, object] = {"bench": "ingest", "conversations": CONVERSATIONS, "workers": WORKERS,
                               "loads": {f"c{c}": {"max_messages": t, "max_seconds": s} for c, (t, s) in LOADS.items()},
                               "postgres_settings": processes.PG_SETTINGS, "sqlite": None, "postgres": None}
     with tempfile.TemporaryDirectory(prefix="croupier-bench-") as tmp, redis_server() as redis_url:
         root = Path(tmp)
-        out["sqlite"] = run_backend(f"sqlite+aiosqlite:///{root / 'sqlite' / 'croupier.db'}", root / "sqlite",
-                                    redis_url)
-        with processes.postgres() as pg:
-            out["postgres"] = run_backend(create_database(pg, "croupier_bench"), root / "postgres", redis_url)
+        if args.only != "postgres":
+            out["sqlite"] = run_backend(f"sqlite+aiosqlite:///{root / 'sqlite' / 'croupier.db'}", root / "sqlite",
+                                        redis_url)
+        if args.only != "sqlite":
+            with processes.postgres() as pg:
+                out["postgres"] = run_backend(create_database(pg, "croupier_bench"), root / "postgres", redis_url)
     out["total_seconds"] = round(time.perf_counter() - started, 1)
     out["load_average_1m_before_after"] = [load_before, round(os.getloadavg()[0], 2)]  # others on the box?
     print(json.dumps(out, separators=(",", ":")))

@@ -13,7 +13,8 @@ def test_the_channel_benchmark_prints_one_json_line_with_nothing_lost():
     assert result["backend"] == BACKEND and result["workers"] == 2
     assert result["inbound_acked"] == 30 and result["inbound_errors"] == 0
     assert result["inbound_visible"] == 30 and result["stored_events"] == 30 and result["inbound_visible_per_s"] > 0
-    assert result["inbound_acks_per_s"] > 0 and result["ack_to_agent_p99_ms"] >= result["ack_to_agent_p50_ms"] > 0
+    # (a message can reach the agent before its acknowledgement reaches the load generator: a delay of 0)
+    assert result["inbound_acks_per_s"] > 0 and result["ack_to_agent_p99_ms"] >= result["ack_to_agent_p50_ms"] >= 0
     assert result["outbound_sent"] == 20 and result["delivered"] == 20
     assert result["lost"] == 0 and result["duplicated"] == 0 and result["failed"] == 0
     assert result["outbound_p99_ms"] >= result["outbound_p50_ms"] > 0
