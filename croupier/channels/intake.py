@@ -86,18 +86,18 @@ async def _store(db: Any, key: str, raw_headers: list[tuple[bytes, bytes]], body
     """The new event's id if this is the simple case, else None (and nothing is stored)."""
     async with db.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
-        row = _channels.get(key)
-        if row is None:
+        kept = _channels.get(key)
+        if kept is None:
             row = await raw.fetchrow(_CHANNEL, key)
             if row is None:
                 return None
             if len(_channels) >= KEPT_CHANNELS:
                 _channels.clear()
-            _channels[key] = row
+            kept = _channels[key] = (row, channel_of(row))
+        row, channel = kept
         adapter = ADAPTERS.get(row["type"])
         if adapter is None:
             return None
-        channel = channel_of(row)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw_headers}
         try:
             adapter.verify(channel, headers, body)
@@ -115,4 +115,5 @@ async def _store(db: Any, key: str, raw_headers: list[tuple[bytes, bytes]], body
         return event_id
 
 
-_channels: dict[str, Any] = {}  # key -> the channel's row, as last read (see the module's docstring)
+# key -> the channel's row as last read, and the Channel the adapters read (only read: shared by requests)
+_channels: dict[str, tuple[Any, Channel]] = {}

@@ -26,18 +26,20 @@ def _fernet(secret_key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def _current() -> Fernet:
-    return _fernet(get_settings().effective_secret_key)
-
-
 def encrypt(plain: str) -> str:
-    return _current().encrypt(plain.encode()).decode()
+    return _fernet(get_settings().effective_secret_key).encrypt(plain.encode()).decode()
 
 
 def decrypt(token: str) -> str:
     """The plain value; ValueError if it was encrypted under another secret key or altered."""
+    return _decrypt(get_settings().effective_secret_key, token)
+
+
+@lru_cache(maxsize=1024)
+def _decrypt(secret_key: str, token: str) -> str:
+    """Kept per (key, token): every webhook checks its channel's secret (a token decrypts to one value only)."""
     try:
-        return _current().decrypt(token.encode()).decode()
+        return _fernet(secret_key).decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("the value cannot be decrypted with this installation's secret key") from exc
 
