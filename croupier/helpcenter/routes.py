@@ -33,6 +33,7 @@ router = APIRouter(prefix="/help", include_in_schema=False)
 VOTER_COOKIE = "croupier_reader"
 MAX_QUERY = 200
 RELATED = 5
+SNIPPET = 220 + 5 + 1  # search.html shows `text|truncate(220)` (5 characters' leeway): these decide what it shows
 
 
 class HelpNotFound(NotFound):
@@ -198,8 +199,8 @@ async def search_page(brand_slug: str, locale: str, request: Request, q: str = Q
                       session: AsyncSession = Depends(read_session_dep)) -> HTMLResponse:
     brand, channel = await _brand_in(session, brand_slug, locale, request)
     query = " ".join(q.split())[:MAX_QUERY]
-    hits = await search.search_articles(session, brand.id, locale, query,
-                                        version=request.scope.get(PUBLIC_VERSION)) if query else []
+    hits = await search.search_articles(session, brand.id, locale, query, version=request.scope.get(PUBLIC_VERSION),
+                                        snippet=SNIPPET) if query else []
     return _page("search.html", brand, channel, locale, path=f"/search?q={quote_plus(query)}" if query else "/search",
                  query=query, hits=hits)
 

@@ -1,20 +1,21 @@
 """The search index in memory: for each (brand, locale) searched, every web process keeps the published
 passages' places and their terms' postings as numpy arrays, so a search scores BM25 with a few array
-operations and touches the database only for the shown passages' text. The same load keeps the locale's
+operations; the first SNIPPET characters of each passage are kept too, so the help centre's results page
+reads nothing else (the assistant's full passages are read by id). The same load keeps the locale's
 catalogue (translations with their published version and title, articles' slugs, categories and order),
 from which the help centre draws article pages (croupier/kb/public.py: `article_page`).
 
 An index is stamped with the public version (croupier/models/public.py) read before it was loaded; when a
 reader's version is newer, the index is refreshed: the locale's translations (status, published version and
-time) and the brand's categories are read again, and only the passages of the translations that changed are
+time) and the brand's categories are read again, and the passages of only the translations that changed
 (about 25 ms after a publish, 10 ms after any other change, for 1,000 pages). A session with changes of
 its own not yet committed (an editor publishing and searching in one transaction) gets an index loaded from
 that session, used once and not kept.
 
-Memory: about 8 bytes per (passage, distinct term), plus headings, titles and the catalogue: 3.6 MB per
-1,000 article pages (18 MB for the help-centre benchmark's 5,000); indexes beyond MAX_BYTES per process
-leave, least recently used first. Loading takes about 0.25 s per 1,000 pages: the help centre warms a
-brand's indexes in the background on its first page (`warm`, on a connection of its own), and readers
+Memory: about 8 bytes per (passage, distinct term), plus headings, snippets, titles and the catalogue:
+6.5 MB per 1,000 article pages (32 MB for the help-centre benchmark's 5,000, measured with tracemalloc);
+indexes beyond MAX_BYTES per process leave, least recently used first. Loading takes about 0.2 s per
+1,000 pages: the help centre warms a brand's indexes in the background on its first page (`warm`, on a connection of its own), and readers
 wait for the load under way rather than loading the same index again."""
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 K1, B = 1.2, 0.75  # BM25's usual term-saturation and length-normalisation constants
 MAX_BYTES = 128 * 1024 * 1024  # the indexes one process keeps
 CHUNK = 2_000  # passages per query (the loop serves other requests between them)
+SNIPPET = 240  # characters of each passage's text kept (the help centre's search results show fewer)
 REBUILD_SHARE = 4  # more than 1/4 of the translations changed: load the whole locale again
 
 Rows = Callable[[Select[Any]], Awaitable[Sequence[Any]]]
@@ -65,6 +67,7 @@ class LocaleIndex:
     p_position: np.ndarray  # int32
     p_length: np.ndarray  # float64
     p_heading: list[str]
+    p_snippet: list[str]  # the first SNIPPET characters of the text
     # postings grouped by term: those of term i are [offsets[i], offsets[i + 1])
     vocab: dict[str, int]
     offsets: np.ndarray  # int64
@@ -165,18 +168,20 @@ class _Loaded:
         self.translation: list[int] = []
         self.position: list[int] = []
         self.heading: list[str] = []
+        self.snippet: list[str] = []
         self.length: list[int] = []
         self.terms: list[str] = []
         self.titles: dict[int, str] = {}
 
     def add(self, rows: Sequence[Any], states: dict[int, State]) -> None:
-        for pid, tid, position, heading, length, terms, title in rows:
+        for pid, tid, position, heading, length, terms, title, snippet in rows:
             if tid not in states:  # published after the translations were read: the next refresh loads it
                 continue
             self.ids.append(pid)
             self.translation.append(tid)
             self.position.append(position)
             self.heading.append(heading)
+            self.snippet.append(snippet)
             self.length.append(length)
             self.terms.append(terms)
             if position == 0:
@@ -185,7 +190,8 @@ class _Loaded:
 
 def _passages(brand_id: int, locale: str) -> Select[Any]:
     return (select(KbPassage.id, KbPassage.translation_id, KbPassage.position, KbPassage.heading, KbPassage.length,
-                   KbPassage.terms, case((KbPassage.position == 0, KbPassage.text), else_=literal("")))
+                   KbPassage.terms, case((KbPassage.position == 0, KbPassage.text), else_=literal("")),
+                   func.substr(KbPassage.text, 1, SNIPPET))
             .where(KbPassage.brand_id == brand_id, KbPassage.locale == locale).order_by(KbPassage.id))
 
 
@@ -258,11 +264,12 @@ def _assemble(locale: str, version: int, catalogue: Catalogue, titles: dict[int,
     arrays = (p["id"], p["translation"], p["position"], lengths, offsets, post_p, post_tf, t_ids, p_t, p_article,
               heading_rank, first_body, published, t_article, published_articles)
     size = sum(a.nbytes for a in arrays) + sum(len(h) + 60 for h in p["heading"]) + \
+        sum(len(t) * 2 + 60 for t in p["snippet"]) + \
         sum(len(t) * 2 + 60 for t in titles.values()) + len(vocab) * 120 + len(states) * 600
     return LocaleIndex(
         locale=locale, version=version, catalogue=catalogue, titles=titles, **_listing(catalogue),
         p_id=p["id"], p_translation=p["translation"], p_position=p["position"], p_length=lengths,
-        p_heading=p["heading"], vocab=vocab, offsets=offsets, post_p=post_p, post_tf=post_tf, t_ids=t_ids, p_t=p_t,
+        p_heading=p["heading"], p_snippet=p["snippet"], vocab=vocab, offsets=offsets, post_p=post_p, post_tf=post_tf, t_ids=t_ids, p_t=p_t,
         p_article=p_article, p_heading_rank=heading_rank, t_first_body=first_body, t_article=t_article,
         t_published=published, published_articles=published_articles,
         avgdl=float(lengths.mean()) if len(lengths) else 1.0, nbytes=size)
@@ -283,7 +290,7 @@ def _listing(catalogue: Catalogue) -> dict[str, Any]:
 def _arrays(loaded: _Loaded) -> dict[str, Any]:
     return {"id": np.array(loaded.ids, np.int64), "translation": np.array(loaded.translation, np.int64),
             "position": np.array(loaded.position, np.int32), "length": np.array(loaded.length, np.float64),
-            "heading": loaded.heading}
+            "heading": loaded.heading, "snippet": loaded.snippet}
 
 
 async def load(rows: Rows, brand_id: int, locale: str, version: int) -> LocaleIndex:
@@ -327,6 +334,7 @@ async def refresh(rows: Rows, old: LocaleIndex, brand_id: int, locale: str, vers
     p = {name: np.concatenate([getattr(old, f"p_{name}")[kept], new[name]]) for name in
          ("id", "translation", "position", "length")}
     p["heading"] = [old.p_heading[i] for i in kept] + new["heading"]
+    p["snippet"] = [old.p_snippet[i] for i in kept] + new["snippet"]
     remap = np.full(old.n, -1, np.int64)
     remap[kept] = np.arange(len(kept))
     old_terms = np.repeat(np.arange(len(old.vocab), dtype=np.int32), np.diff(old.offsets))

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.kb.analyzer import Section, query_terms, sections, term_counts, words
-from croupier.kb.index import LocaleIndex, indexes, public_version_of
+from croupier.kb.index import SNIPPET, LocaleIndex, indexes, public_version_of
 from croupier.models import ArticleTranslation, Brand, KbPassage
 
 MAX_QUERY_TERMS = 32
@@ -110,12 +110,16 @@ async def _ranked(session: AsyncSession, brand_id: int, locale: str, query: str,
     return ranked[:limit]
 
 
-async def _hits(session: AsyncSession, chosen: list[_Candidate]) -> list[Hit]:
-    """The chosen candidates as hits, in their order, with their passages' text."""
+async def _hits(session: AsyncSession, chosen: list[_Candidate], snippet: int | None = None) -> list[Hit]:
+    """The chosen candidates as hits, in their order, with their passages' text (or its first `snippet`
+    characters, kept in memory up to SNIPPET)."""
     if not chosen:
         return []
     ids = [int(c.source.p_id[c.passage]) for c in chosen]
-    text = dict((await session.execute(select(KbPassage.id, KbPassage.text).where(KbPassage.id.in_(ids)))).all())
+    if snippet is not None and snippet <= SNIPPET:
+        text = {pid: c.source.p_snippet[c.passage][:snippet] for pid, c in zip(ids, chosen, strict=True)}
+    else:
+        text = dict((await session.execute(select(KbPassage.id, KbPassage.text).where(KbPassage.id.in_(ids)))).all())
     hits = []
     for c, pid in zip(chosen, ids, strict=True):
         translation_id = int(c.source.p_translation[c.passage])
@@ -134,6 +138,7 @@ async def search(session: AsyncSession, brand_id: int, locale: str, query: str, 
 
 
 async def search_articles(session: AsyncSession, brand_id: int, locale: str, query: str, limit: int = 20, *,
-                          version: int | None = None) -> list[Hit]:
-    """One hit per article (its best passage), best first."""
-    return await _hits(session, await _ranked(session, brand_id, locale, query, limit, True, version))
+                          version: int | None = None, snippet: int | None = None) -> list[Hit]:
+    """One hit per article (its best passage), best first; with `snippet`, each hit's text is only its first
+    `snippet` characters (up to index.SNIPPET: read from memory)."""
+    return await _hits(session, await _ranked(session, brand_id, locale, query, limit, True, version), snippet)

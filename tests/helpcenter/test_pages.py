@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
+from jinja2 import Environment
 from sqlalchemy import func, select
 
 from croupier.kb.importexport import import_files
@@ -126,6 +127,18 @@ class TestSearch:
         await _lucky(db)
         html = (await client.get("/help/lucky/pl/search", params={"q": "passport"})).text
         assert '<li lang="en">' in html and "Verifying your account" in html
+
+    async def test_a_long_passage_is_shown_cut_as_from_its_whole_text(self, client, db):
+        brand, _channel, _ids = await _lucky(db)
+        text = " ".join(f"Jackpot{n} winners wait for their payout review." for n in range(40))
+        async with db.transaction() as s:
+            article = await kb_service.create_article(s, None, ArticleIn(
+                brand_id=brand.id, slug="jackpots", locale="en", title="Jackpots", body=text))
+            await kb_service.publish(s, None, article.id, "en")
+        html = (await client.get("/help/lucky/en/search", params={"q": "jackpot7 payout"})).text
+        shown = Environment(autoescape=True).from_string("{{ text|truncate(220) }}").render(text=text)
+        assert len(text) > 600 and shown.endswith("...") and f"</strong> {shown}</p>" not in html
+        assert f"<p>{shown}</p>" in html
 
 
 class TestVotes:
