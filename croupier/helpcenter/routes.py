@@ -200,7 +200,7 @@ async def search_page(brand_slug: str, locale: str, request: Request, q: str = Q
     brand, channel = await _brand_in(session, brand_slug, locale, request)
     query = " ".join(q.split())[:MAX_QUERY]
     hits = await search.search_articles(session, brand.id, locale, query, version=request.scope.get(PUBLIC_VERSION),
-                                        snippet=SNIPPET) if query else []
+                                        snippet=SNIPPET, default_locale=brand.default_locale) if query else []
     return _page("search.html", brand, channel, locale, path=f"/search?q={quote_plus(query)}" if query else "/search",
                  query=query, hits=hits)
 

@@ -85,7 +85,7 @@ def _best(source: LocaleIndex, wanted: list[str], limit: int, per_article: bool,
 
 
 async def _ranked(session: AsyncSession, brand_id: int, locale: str, query: str, limit: int,
-                  per_article: bool, version: int | None) -> list[_Candidate]:
+                  per_article: bool, version: int | None, default_locale: str | None = None) -> list[_Candidate]:
     """The best `limit` passages (or articles' best passages), best first (see `search`)."""
     wanted = query_terms(query, locale)[:MAX_QUERY_TERMS]
     if limit <= 0 or not words(query, locale):  # (no words: no terms in any locale)
@@ -94,12 +94,14 @@ async def _ranked(session: AsyncSession, brand_id: int, locale: str, query: str,
         version = await public_version_of(session)
     mine = await indexes.get(session, brand_id, locale, version)
     ranked = _best(mine, wanted, limit, per_article, fallback=False)
-    brand = await session.get(Brand, brand_id)
-    if brand is not None and brand.default_locale != locale:
-        default = await indexes.get(session, brand_id, brand.default_locale, version)
+    if default_locale is None:
+        brand = await session.get(Brand, brand_id)
+        default_locale = brand.default_locale if brand is not None else locale
+    if default_locale != locale:
+        default = await indexes.get(session, brand_id, default_locale, version)
         allowed = default.t_published & ~np.isin(default.t_article, mine.published_articles)
         if allowed.any():
-            ranked += _best(default, query_terms(query, brand.default_locale)[:MAX_QUERY_TERMS], limit,
+            ranked += _best(default, query_terms(query, default_locale)[:MAX_QUERY_TERMS], limit,
                             per_article, fallback=True, allowed=allowed)
     ranked.sort(key=_Candidate.key)
     if per_article:
@@ -138,7 +140,10 @@ async def search(session: AsyncSession, brand_id: int, locale: str, query: str, 
 
 
 async def search_articles(session: AsyncSession, brand_id: int, locale: str, query: str, limit: int = 20, *,
-                          version: int | None = None, snippet: int | None = None) -> list[Hit]:
+                          version: int | None = None, snippet: int | None = None,
+                          default_locale: str | None = None) -> list[Hit]:
     """One hit per article (its best passage), best first; with `snippet`, each hit's text is only its first
-    `snippet` characters (up to index.SNIPPET: read from memory)."""
-    return await _hits(session, await _ranked(session, brand_id, locale, query, limit, True, version), snippet)
+    `snippet` characters (up to index.SNIPPET: read from memory). `default_locale`: the brand's, when the
+    caller knows it."""
+    return await _hits(session, await _ranked(session, brand_id, locale, query, limit, True, version,
+                                              default_locale), snippet)
