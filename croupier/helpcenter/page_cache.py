@@ -36,6 +36,7 @@ from sqlalchemy import select
 from croupier import __version__
 from croupier.config import get_settings
 from croupier.db import Database
+from croupier.kb.index import indexes
 from croupier.models import public
 from croupier.models.public import PublicVersion
 
@@ -96,6 +97,8 @@ class HelpPageCache:
         if page is not None:
             self.shared_hits += 1
             self._keep(key, page)
+            if page.status == 200:  # (this process draws nothing for the brand: its search indexes are loaded now)
+                indexes.warm_slug(scope["app"].state.db, scope["path"].split("/")[2])
             return await _answer(page, scope, send)
         self.misses += 1
         page = await self._draw({**scope, PUBLIC_VERSION: version}, receive, version)

@@ -15,8 +15,9 @@ that session, used once and not kept.
 Memory: about 8 bytes per (passage, distinct term), plus headings, snippets, titles and the catalogue:
 6.5 MB per 1,000 article pages (32 MB for the help-centre benchmark's 5,000, measured with tracemalloc);
 indexes beyond MAX_BYTES per process leave, least recently used first. Loading takes about 0.2 s per
-1,000 pages: the help centre warms a brand's indexes in the background on its first page (`warm`, on a connection of its own), and readers
-wait for the load under way rather than loading the same index again."""
+1,000 pages: the help centre warms a brand's indexes in the background on its first page drawn or
+taken from Redis (`warm`, on a connection of its own), and readers wait for the load under way rather
+than loading the same index again."""
 
 from __future__ import annotations
 
@@ -380,6 +381,7 @@ class IndexCache:
         # {(engine, slug): (public version, brand, web chat channel)}: existing brands only, so bounded
         self.brands: dict[tuple[int, str], tuple[int, BrandOut, PublicChannel | None]] = {}
         self._warming: set[tuple[int, int]] = set()
+        self._warming_slugs: set[tuple[int, str]] = set()
         self._tasks: set[asyncio.Task[None]] = set()
 
     def _engine(self, engine: Any) -> int:
@@ -475,6 +477,24 @@ class IndexCache:
             return
         self._warming.add(key)
         task = asyncio.get_running_loop().create_task(self._warm(db, key, brand_id, tuple(dict.fromkeys(locales))))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def warm_slug(self, db: Database, slug: str) -> None:
+        """`warm` for the brand at this help-centre address (a process answering its pages from the other
+        processes' copies draws none; call it for addresses that answered, so existing brands only)."""
+        key = (self._engine(db.engine.sync_engine), slug)
+        if key in self._warming_slugs:
+            return
+        self._warming_slugs.add(key)
+
+        async def find() -> None:
+            async with db.read() as session:
+                brand, _channel = await brand_with_webchat(session, slug)
+                if brand is not None:
+                    self.warm(db, brand.id, list(brand.locales))
+
+        task = asyncio.get_running_loop().create_task(find())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

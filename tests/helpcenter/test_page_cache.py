@@ -3,11 +3,14 @@ once in this process and within the check interval from another, and nothing pri
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from sqlalchemy import func, select
 
 from croupier.brand import repository as brands
 from croupier.helpcenter.page_cache import HelpPageCache
+from croupier.kb.index import indexes
 from croupier.kb.service import kb_service
 from croupier.models import Brand, Channel, ChannelType, PublicVersion, public
 from tests.factories import make_brand
@@ -163,6 +166,10 @@ async def test_with_redis_a_page_drawn_by_one_process_serves_the_others(settings
             assert taken.headers["etag"] == drawn.headers["etag"]
             first, second = _cache(apps[0]), _cache(apps[1])
             assert (first.misses, second.misses, second.shared_hits) == (1, 0, 1)
+            for _ in range(2):  # the second process drew nothing: it loads the brand's search indexes anyway
+                await asyncio.gather(*indexes._tasks)
+            serial = indexes._engine(apps[1].state.db.engine.sync_engine)
+            assert {key[2] for key in indexes.entries if key[0] == serial} == {"en", "ru", "pl", "az", "fi"}
             # Addresses with a query string (searches: anyone can make up new ones) stay a minute only.
             assert (await one.get("/help/lucky/en/search?q=withdrawal")).status_code == 200
             ttls = {key.decode().rsplit("?", 1)[1]: await apps[0].state.redis.ttl(key)
