@@ -36,7 +36,7 @@ from sqlalchemy import select
 from croupier import __version__
 from croupier.config import get_settings
 from croupier.db import Database
-from croupier.kb.index import indexes
+from croupier.kb.index_cache import indexes
 from croupier.models import public
 from croupier.models.public import PublicVersion
 

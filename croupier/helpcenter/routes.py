@@ -22,7 +22,7 @@ from croupier.errors import BadRequest, NotFound
 from croupier.helpcenter.page_cache import PUBLIC_VERSION
 from croupier.helpcenter.rendering import STATIC_DIR, BrandRef, env, render, static_files
 from croupier.kb import repository, search
-from croupier.kb.index import indexes
+from croupier.kb.index_cache import indexes
 from croupier.kb.public import public_kb
 from croupier.kit import i18n, secrets
 from croupier.kit.i18n import N_

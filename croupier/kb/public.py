@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.errors import NotFound
 from croupier.kb import repository
-from croupier.kb.index import Category, LocaleIndex, indexes, public_version_of
+from croupier.kb.index import Category, LocaleIndex
+from croupier.kb.index_cache import indexes, public_version_of
 from croupier.kit.i18n import N_
 from croupier.models import (
     Article,

@@ -20,7 +20,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from croupier.kb.analyzer import Section, query_terms, sections, term_counts, words
-from croupier.kb.index import SNIPPET, LocaleIndex, indexes, public_version_of
+from croupier.kb.index import SNIPPET, LocaleIndex
+from croupier.kb.index_cache import indexes, public_version_of
 from croupier.models import ArticleTranslation, Brand, KbPassage
 
 MAX_QUERY_TERMS = 32

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from croupier.brand import repository as brands
 from croupier.helpcenter.page_cache import HelpPageCache
-from croupier.kb.index import indexes
+from croupier.kb.index_cache import indexes
 from croupier.kb.service import kb_service
 from croupier.models import Brand, Channel, ChannelType, PublicVersion, public
 from tests.factories import make_brand

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from croupier.kb import search
-from croupier.kb.index import IndexCache, _session_rows, indexes, load, public_version_of
+from croupier.kb.index import load
+from croupier.kb.index_cache import IndexCache, _session_rows, indexes, public_version_of
 from croupier.kb.schemas import ArticleUpdate
 from croupier.kb.service import kb_service
 from croupier.models import Role
