@@ -47,8 +47,9 @@ WHERE e.id = ANY($1::bigint[])
 """
 
 # $1 event ids, $2 job ids, $3 channel ids, $4 senders, $5 sender names, $6 bodies, $7 external ids, $8 client
-# ids, $9 languages, $10 previews (all in event order), $11 now. One row per event written (`message_id` NULL
-# when it was stored before); the events of a sender with no conversation to join here are not written.
+# ids, $9 languages, $10 previews (all in event order), $11 now. One row per event written, in event order
+# (they are published in it), `message_id` NULL when it was stored before; the events of a sender with no
+# conversation to join here are not written.
 _WRITE = f"""
 WITH v AS (
     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
@@ -104,6 +105,7 @@ WITH v AS (
 SELECT ok.n, ok.job_id, ok.brand_id, ok.conversation_id, ok.identity_id,
        COALESCE(ok.name, ok.display_name) AS author_name, mine.id AS message_id, $11::timestamptz AS created_at
 FROM ok LEFT JOIN mine ON mine.n = ok.n
+ORDER BY ok.n
 """
 
 

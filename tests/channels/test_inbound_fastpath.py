@@ -194,6 +194,7 @@ class TestBatch:
         assert identity.display_name == "Olena K" and identity.last_seen_at is not None
         assert all(e.state == InboundState.handled and e.handled_at for e in events) and jobs_left == []
         assert sorted(e.data["message"]["body"] for e in published) == ["dos", "one", "three", "two", "uno"]
+        assert [e.data["message"]["body"] for e in published if e.conversation_id == olena] == ["one", "two", "three"]
         three = next(e for e in published if e.data["message"]["body"] == "three")
         assert three.conversation_id == olena and three.to_staff and three.to_player
         assert three.data["status"] == "open" and three.data["message"]["author_name"] == "Olena K"
