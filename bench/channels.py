@@ -235,6 +235,7 @@ async def _inbound(server: CroupierProcess, setup: Setup, provider: Provider, ar
     delays = [max(0.0, screen.seen[m] - t) for m, t in acked.items() if m in screen.seen]
     shown = [screen.seen[m] for m in acked if m in screen.seen]
     summary = outcome.summary("acks_per_s")
+    _timeline(acked, screen.seen, started)
     return {"inbound_acks_per_s": summary["acks_per_s"], "inbound_p50_ms": summary["p50_ms"],
             "inbound_p99_ms": summary["p99_ms"], "inbound_errors": outcome.errors, "inbound_acked": len(acked),
             "inbound_visible": len(delays),
@@ -243,6 +244,16 @@ async def _inbound(server: CroupierProcess, setup: Setup, provider: Provider, ar
             "ack_to_agent_p99_ms": _ms(delays, 0.99),
             "seen_before_ack": sum(1 for m, t in acked.items() if m in screen.seen and screen.seen[m] < t),
             "stream_reconnects": screen.reconnects, "stream_errors": screen.errors[:3]}
+
+
+def _timeline(acked: dict[str, float], seen: dict[str, float], started: float) -> None:
+    """On stderr: per second of the run, the acknowledged webhooks and their delays to the agent."""
+    seconds: dict[int, list[float]] = {}
+    for marker, when in acked.items():
+        seconds.setdefault(int(when - started), []).append(seen.get(marker, when + DRAIN_SECONDS) - when)
+    for second, delays in sorted(seconds.items()):
+        print(f"second {second}: {len(delays)} acked, to the agent p50 {_ms(delays, 0.5)} ms, "
+              f"p99 {_ms(delays, 0.99)} ms, max {round(max(delays) * 1000, 1)} ms", file=sys.stderr)
 
 
 async def _outbound(server: CroupierProcess, setup: Setup, provider: Provider, replies: int) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""Set-based processing of a backlog of inbound events: the common case in two statements per batch.
+"""Set-based processing of a backlog of inbound events: the common case in two or three statements per batch.
 
 The common case is a webhook carrying one text message (no attachment, no call, no status update, not an
 email thread) from a player the channel already knows, into their open conversation that is not with the
@@ -13,11 +13,15 @@ together (worker/runner.py, `run_batch`); per batch, not per event:
    identities touched are those of the conversations locked), stores the messages once (a message already
    stored under its client id is not stored again), updates the conversations and identities (last seen,
    display name), marks the events handled and the jobs done;
-3. the messages are published to the live streams, as the full path publishes them.
+3. the text messages of senders the channel does not know yet, whose first event that is, open their players,
+   identities and conversations in one more statement (first_contact.py), as the full path would; their
+   next events in the batch come round again (`later`), then known;
+4. the messages are published to the live streams, as the full path publishes them.
 
-Every other event - a first contact, an attachment, a closed or resolved conversation to reopen, one with the
-assistant, a delivery receipt, an email - takes the full path (`ChannelService.process_inbound`), one by one,
-and the same sender's later events in the batch wait for it (their order is kept). SQLite: all of them.
+Every other event - a first contact linking to the operator's player id, an attachment, a closed or resolved
+conversation to reopen, one with the assistant, a delivery receipt, an email - takes the full path
+(`ChannelService.process_inbound`), one by one, and the same sender's later events in the batch wait for it
+(their order is kept). SQLite: all of them.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import orjson
 
 from croupier.assistant.gate import NOT_WITH_ASSISTANT_SQL
 from croupier.channels.base import InboundMessage, Parsed
+from croupier.channels.first_contact import can_open, handled_and_done, open_conversations
 from croupier.channels.intake import channel_of
 from croupier.channels.registry import ADAPTERS
 from croupier.conversation.schemas import MessageOut
@@ -38,6 +43,7 @@ from croupier.kit import i18n
 from croupier.kit.clock import utcnow
 from croupier.live import LiveEvent, publish_soon
 from croupier.models import AuthorType, DeliveryState, Status
+from croupier.worker import queue
 
 _EVENTS = """
 SELECT e.id, e.state, e.payload::text AS payload, ch.id AS channel_id, ch.brand_id, ch.type, ch.name, ch.key,
@@ -93,15 +99,7 @@ WITH v AS (
     UPDATE player_identities i SET last_seen_at = $11, display_name = COALESCE(who.name, i.display_name)
     FROM who WHERE i.id = who.identity_id
     RETURNING i.id
-), handled AS (
-    UPDATE inbound_events e SET state = 'handled', handled_at = $11, error = NULL
-    FROM ok WHERE e.id = ok.event_id
-    RETURNING e.id
-), done AS (
-    UPDATE jobs j SET state = 'done', locked_at = NULL, last_error = NULL
-    FROM ok WHERE j.id = ok.job_id
-    RETURNING j.id
-)
+), {handled_and_done('$11')}
 SELECT ok.n, ok.job_id, ok.brand_id, ok.conversation_id, ok.identity_id,
        COALESCE(ok.name, ok.display_name) AS author_name, mine.id AS message_id, $11::timestamptz AS created_at
 FROM ok LEFT JOIN mine ON mine.n = ok.n
@@ -145,7 +143,7 @@ def _simple(parsed: Parsed | None) -> InboundMessage | None:
 
 async def process_batch(db: Database, jobs: list[tuple[int, dict[str, Any]]]) -> tuple[set[int], set[int]]:
     """See the module's docstring: (the ids of the jobs done here, their events handled; the ids of jobs that
-    must wait until an earlier event of the same sender has taken the full path)."""
+    must wait until an earlier event of the same sender is done, by the full path or here in the next round)."""
     by_event = {int(payload["event_id"]): job_id for job_id, payload in jobs if "event_id" in payload}
     events: list[tuple[_Event, set[tuple[int, str]]]] = []  # in the order received, with their senders
     async with db.engine.connect() as conn:
@@ -164,8 +162,12 @@ async def process_batch(db: Database, jobs: list[tuple[int, dict[str, Any]]]) ->
             else:
                 held |= senders
         written = await _write(raw, tried) if tried else []
-    done = {row["job_id"] for row in written}
-    later, held = set(), set()
+        opened = await _open(raw, tried, {row["job_id"] for row in written})
+    events_of = {event.job_id: senders for event, senders in events}
+    done = {row["job_id"] for row in written} | {row["job_id"] for row in opened}
+    # a sender just opened: their next events come round again, now that the sender is known
+    held = {sender for row in opened for sender in events_of[row["job_id"]]} if opened else set()
+    later = set()
     for event, senders in events:
         if event.job_id in done:
             continue
@@ -174,19 +176,41 @@ async def process_batch(db: Database, jobs: list[tuple[int, dict[str, Any]]]) ->
         held |= senders
     if written:
         _publish([tried[row["n"] - 1] for row in written], written)
+    if opened:
+        _publish([tried[row["n"] - 1] for row in opened], opened)
+        if any(row["assisted"] for row in opened):
+            queue.wake()
     return done, later
+
+
+async def _open(raw: Any, tried: list[_Event], written: set[int]) -> list[Any]:
+    """New senders' first events, not written by `_write`, opened set-based (first_contact.py): rows as
+    `_write`'s, `n` the position in `tried`."""
+    first: dict[tuple[int, str], int] = {}  # sender -> position in tried of their first event left
+    for n, event in enumerate(tried):
+        if event.job_id not in written:
+            first.setdefault((event.channel_id, event.message.sender_id), n)  # type: ignore[union-attr]
+    chosen = [n for n in first.values() if can_open(tried[n].message)]  # type: ignore[arg-type]
+    if not chosen:
+        return []
+    rows = await open_conversations(raw, _columns([tried[n] for n in chosen]),
+                                    [tried[n].message.email for n in chosen])  # type: ignore[union-attr]
+    return [{**dict(row), "n": chosen[row["n"] - 1] + 1} for row in rows]
+
+
+def _columns(events: list[_Event]) -> list[list[Any]]:
+    """$1-$10 of `_WRITE` (and of first_contact's statement) for these events."""
+    messages = [event.message for event in events]
+    texts = [m.text.strip() for m in messages]  # type: ignore[union-attr]
+    return [[e.event_id for e in events], [e.job_id for e in events], [e.channel_id for e in events],
+            [m.sender_id for m in messages], [m.sender_name or None for m in messages], texts,  # type: ignore[union-attr]
+            [m.external_id for m in messages], [_client_id(m) for m in messages],  # type: ignore[arg-type]
+            [i18n.normalize(m.locale) for m in messages], [t[:PREVIEW_CHARS] for t in texts]]  # type: ignore[union-attr]
 
 
 async def _write(raw: Any, tried: list[_Event]) -> list[Any]:
     """Step 2 (see the module's docstring): one row per event written."""
-    messages = [event.message for event in tried]
-    texts = [m.text.strip() for m in messages]  # type: ignore[union-attr]
-    return await raw.fetch(
-        _WRITE, [e.event_id for e in tried], [e.job_id for e in tried], [e.channel_id for e in tried],
-        [m.sender_id for m in messages], [m.sender_name or None for m in messages], texts,  # type: ignore[union-attr]
-        [m.external_id for m in messages], [_client_id(m) for m in messages],  # type: ignore[arg-type]
-        [i18n.normalize(m.locale) for m in messages], [t[:PREVIEW_CHARS] for t in texts],  # type: ignore[union-attr]
-        utcnow())
+    return await raw.fetch(_WRITE, *_columns(tried), utcnow())
 
 
 def _client_id(message: InboundMessage) -> str:

@@ -129,7 +129,7 @@ class Runner:
             done, later = await self._run_batch(kind, [(job_id, payload) for job_id, _kind, payload in jobs])
             now = [job for job in jobs if job[0] not in done and job[0] not in later]
             jobs = [job for job in jobs if job[0] in later]
-            if not now:
+            if not now and not done:
                 now, jobs = jobs, []  # nothing for them to wait for (a handler's slip): one by one
             each = await self._run_each(now)
             ran += len(done) + each

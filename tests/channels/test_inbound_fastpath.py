@@ -27,6 +27,7 @@ from croupier.models import (
     PlayerIdentity,
     Status,
 )
+from croupier.worker.runner import Runner
 from tests.channels.pipeline import run
 from tests.channels.telegram_peer import bot_api
 from tests.factories import make_brand
@@ -96,7 +97,7 @@ async def batch(db, jobs, waiting: set[int] | None = None) -> set[int] | None:
 
 
 async def first_contact(client, db, channel, chat: int, name: str = "Olena") -> int:
-    """A player's first message (it opens the conversation, always through the full path); its id."""
+    """A player's first message, run as the job runner runs it (it opens the conversation); its id."""
     assert (await post(client, channel, telegram_update(chat, "hello", name=name))).status_code == 200
     await run(db)
     async with db.transaction() as s:
@@ -213,9 +214,9 @@ class TestBatch:
         for body in bodies:
             assert (await post(client, telegram, body)).status_code == 200
         jobs = await pending_jobs(db)
-        # "before" only; "screenshot", "reopen please" and "first time here" are for the full path, and the later
-        # ones of the same player wait for "screenshot"
-        assert await batch(db, jobs, waiting={jobs[2][0], jobs[5][0]}) in ({jobs[0][0]}, None)
+        # "before", and "first time here" opens its new player's conversation; "screenshot" and "reopen please" are
+        # for the full path, and the later ones of the same player wait for "screenshot"
+        assert await batch(db, jobs, waiting={jobs[2][0], jobs[5][0]}) in ({jobs[0][0], jobs[4][0]}, None)
         await run(db)
         async with db.transaction() as s:
             olena_bodies = [m.body for m in await s.scalars(
@@ -223,6 +224,10 @@ class TestBatch:
             reopened = await s.get(Conversation, ivan)
             states = {e.state for e in await s.scalars(select(InboundEvent))}
         assert olena_bodies == ["hello", "before", "screenshot", "after the photo", "later"]
+        async with db.transaction() as s:
+            assert [m.body for m in await s.scalars(select(Message).join(Conversation).join(
+                PlayerIdentity, PlayerIdentity.id == Conversation.identity_id)
+                .where(PlayerIdentity.external_id == "7003"))] == ["first time here"]
         assert reopened.status == Status.open and reopened.reopened_count == 1 and states == {InboundState.handled}
 
     async def test_a_conversation_with_the_assistant_is_left_to_the_full_path(self, client, db, telegram):
@@ -283,3 +288,96 @@ class TestFirstContact:
             conversation = await s.scalar(select(Conversation))
             assert conversation.message_count == 2
             assert sorted(m.body for m in await s.scalars(select(Message))) == ["a", "b"]
+
+    async def test_new_senders_are_opened_set_based_as_the_full_path_opens_them(self, client, db, telegram):
+        """Chat 7021's events take the set-based path (PostgreSQL), chat 7022's identical ones the full path:
+        the same player, identity, conversation, messages and live events, but for ids and times."""
+        from croupier.channels.service import channel_service
+
+        bodies = {chat: [telegram_update(chat, text, name="Aysel") for text in ("salam", "pulum hardadir")]
+                  for chat in (7021, 7022)}
+        for chat in (7021, 7022):
+            for body in bodies[chat]:
+                assert (await post(client, telegram, body)).status_code == 200
+        jobs = await pending_jobs(db)
+        async with get_hub().subscribe(lambda e: e.type == "message.created") as sub:
+            first_round = await batch(db, jobs[:2], waiting={jobs[1][0]})  # the second waits for the first
+            assert first_round in ({jobs[0][0]}, None)
+            assert await batch(db, jobs[1:2]) in ({jobs[1][0]}, None)  # now a known sender's message
+            for _job_id, payload in jobs[2:]:
+                await channel_service.process_inbound(db, payload["event_id"])
+            await run(db)
+            published = [await asyncio.wait_for(sub.queue.get(), 5) for _ in range(4)]
+            await asyncio.sleep(0.05)
+            assert sub.queue.empty()
+        seen = {chat: await _opened(db, str(chat)) for chat in (7021, 7022)}
+        assert seen[7021] == seen[7022]
+        player, identity, conversation, messages = seen[7021]
+        assert player == (telegram.brand_id, "Aysel", None, "ru", None, None)
+        assert conversation[:4] == ("open", "normal", "ru", "pulum hardadir") and conversation[4:] == (2, 0, None)
+        assert [m[:2] for m in messages] == [("player", "salam"), ("player", "pulum hardadir")]
+        shown = {}
+        for event in published:
+            shown.setdefault(event.conversation_id, []).append(
+                (event.data["message"]["body"], event.data["message"]["author_name"], event.data["status"],
+                 event.to_staff, event.to_player))
+        assert sorted(shown.values()) == [[("salam", "Aysel", "open", True, True),
+                                           ("pulum hardadir", "Aysel", "open", True, True)]] * 2
+        async with db.transaction() as s:
+            assert {e.state for e in await s.scalars(select(InboundEvent))} == {InboundState.handled}
+            assert list(await s.scalars(select(Job).where(Job.state != JobState.done))) == []
+
+    async def test_a_new_sender_with_the_assistant_on_gets_its_turn_queued(self, client, db, telegram):
+        from croupier.models import AssistantSettings
+
+        async with db.transaction() as s:
+            s.add(AssistantSettings(brand_id=telegram.brand_id, enabled=True))
+        await post(client, telegram, telegram_update(7031, "hello bot"))
+        jobs = await pending_jobs(db)
+        assert await batch(db, jobs) in ({jobs[0][0]}, None)
+        if db.sqlite:
+            await Runner(db, tasks=[], handlers={"channels.process_inbound": ProcessInbound()}).run_due_jobs()
+        async with db.transaction() as s:
+            message = await s.scalar(select(Message).where(Message.body == "hello bot"))
+            turns = [dict(j.payload) for j in await s.scalars(select(Job).where(Job.kind == "assistant.respond"))]
+        assert turns == [{"message_id": message.id}]
+
+    async def test_a_new_sender_opened_meanwhile_by_the_full_path_is_stored_once(self, client, db, telegram):
+        from croupier.channels.service import channel_service
+        from croupier.models import Player
+
+        for text in ("first", "second"):
+            assert (await post(client, telegram, telegram_update(7041, text))).status_code == 200
+        jobs = await pending_jobs(db)
+        if db.sqlite:
+            await run(db)
+        else:
+            await asyncio.gather(process_batch(db, jobs[:1]), channel_service.process_inbound(db, jobs[1][1]["event_id"]))
+            await run(db)  # whichever the set-based path had to leave
+        async with db.transaction() as s:
+            assert await s.scalar(select(func.count()).select_from(Player)) == 1
+            assert await s.scalar(select(func.count()).select_from(PlayerIdentity)) == 1
+            conversation = await s.scalar(select(Conversation))
+            assert conversation.message_count == 2
+            assert sorted(m.body for m in await s.scalars(select(Message))) == ["first", "second"]
+            assert {e.state for e in await s.scalars(select(InboundEvent))} == {InboundState.handled}
+
+
+async def _opened(db, chat: str):
+    """What a sender's first contact left, without ids and times: player, identity, conversation, messages."""
+    from croupier.models import Player
+
+    async with db.transaction() as s:
+        identity = await s.scalar(select(PlayerIdentity).where(PlayerIdentity.external_id == chat))
+        player = await s.get(Player, identity.player_id)
+        conversation = await s.scalar(select(Conversation).where(Conversation.identity_id == identity.id))
+        messages = list(await s.scalars(select(Message).where(Message.conversation_id == conversation.id)
+                                        .order_by(Message.id)))
+    assert identity.last_seen_at is not None and conversation.player_id == player.id
+    assert conversation.last_message_at == conversation.last_player_message_at == messages[-1].created_at
+    assert all(m.client_id == f"ext-{m.external_id}" for m in messages)
+    return ((player.brand_id, player.display_name, player.external_id, player.locale, player.email, player.country),
+            (identity.channel_id, identity.display_name),
+            (conversation.status.value, conversation.priority.value, conversation.language, conversation.preview,
+             conversation.message_count, conversation.reopened_count, conversation.assignee_id),
+            [(m.author_type.value, m.body, m.is_private, m.delivery_state.value) for m in messages])
