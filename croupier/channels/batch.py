@@ -161,12 +161,15 @@ async def process_batch(db: Database, jobs: list[tuple[int, dict[str, Any]]]) ->
                 tried.append(event)
             else:
                 held |= senders
-        written = await _write(raw, tried) if tried else []
-        opened = await _open(raw, tried, {row["job_id"] for row in written})
+        written = await _write(raw, tried)
+        opened, known = await _open(raw, tried, {event.job_id for event, _row in written})
+        if known:  # opened meanwhile by another lane or process: their events can be written now
+            written += await _write(raw, [event for event in tried if event.job_id not in {e.job_id for e, _ in written}
+                                          and _sender(event) in known])
     events_of = {event.job_id: senders for event, senders in events}
-    done = {row["job_id"] for row in written} | {row["job_id"] for row in opened}
+    done = {event.job_id for event, _row in written + opened}
     # a sender just opened: their next events come round again, now that the sender is known
-    held = {sender for row in opened for sender in events_of[row["job_id"]]} if opened else set()
+    held = {sender for event, _row in opened for sender in events_of[event.job_id]}
     later = set()
     for event, senders in events:
         if event.job_id in done:
@@ -174,28 +177,30 @@ async def process_batch(db: Database, jobs: list[tuple[int, dict[str, Any]]]) ->
         if senders & held:
             later.add(event.job_id)  # after the earlier one: it waits until that one is done
         held |= senders
-    if written:
-        _publish([tried[row["n"] - 1] for row in written], written)
-    if opened:
-        _publish([tried[row["n"] - 1] for row in opened], opened)
-        if any(row["assisted"] for row in opened):
-            queue.wake()
+    _publish(written + opened)
+    if any(row["assisted"] for _event, row in opened):
+        queue.wake()
     return done, later
 
 
-async def _open(raw: Any, tried: list[_Event], written: set[int]) -> list[Any]:
-    """New senders' first events, not written by `_write`, opened set-based (first_contact.py): rows as
-    `_write`'s, `n` the position in `tried`."""
-    first: dict[tuple[int, str], int] = {}  # sender -> position in tried of their first event left
-    for n, event in enumerate(tried):
+def _sender(event: _Event) -> tuple[int, str]:
+    return event.channel_id, event.message.sender_id  # type: ignore[union-attr]
+
+
+async def _open(raw: Any, tried: list[_Event], written: set[int]) -> tuple[list[tuple[_Event, Any]], set[tuple[int, str]]]:
+    """New senders' first events, not written by `_write`, opened set-based (first_contact.py): (event, row)
+    pairs as `_write`'s, and the senders that could not be opened because the channel knows them (since
+    `_write`, perhaps)."""
+    first: dict[tuple[int, str], _Event] = {}  # sender -> their first event left
+    for event in tried:
         if event.job_id not in written:
-            first.setdefault((event.channel_id, event.message.sender_id), n)  # type: ignore[union-attr]
-    chosen = [n for n in first.values() if can_open(tried[n].message)]  # type: ignore[arg-type]
+            first.setdefault(_sender(event), event)
+    chosen = [event for event in first.values() if can_open(event.message)]  # type: ignore[arg-type]
     if not chosen:
-        return []
-    rows = await open_conversations(raw, _columns([tried[n] for n in chosen]),
-                                    [tried[n].message.email for n in chosen])  # type: ignore[union-attr]
-    return [{**dict(row), "n": chosen[row["n"] - 1] + 1} for row in rows]
+        return [], set()
+    rows = await open_conversations(raw, _columns(chosen), [event.message.email for event in chosen])  # type: ignore[union-attr]
+    pairs = [(chosen[row["n"] - 1], row) for row in rows]
+    return pairs, {_sender(event) for event in chosen} - {_sender(event) for event, _row in pairs}
 
 
 def _columns(events: list[_Event]) -> list[list[Any]]:
@@ -208,20 +213,22 @@ def _columns(events: list[_Event]) -> list[list[Any]]:
             [i18n.normalize(m.locale) for m in messages], [t[:PREVIEW_CHARS] for t in texts]]  # type: ignore[union-attr]
 
 
-async def _write(raw: Any, tried: list[_Event]) -> list[Any]:
-    """Step 2 (see the module's docstring): one row per event written."""
-    return await raw.fetch(_WRITE, *_columns(tried), utcnow())
+async def _write(raw: Any, tried: list[_Event]) -> list[tuple[_Event, Any]]:
+    """Step 2 (see the module's docstring): (event, row) for each event written, in event order."""
+    if not tried:
+        return []
+    return [(tried[row["n"] - 1], row) for row in await raw.fetch(_WRITE, *_columns(tried), utcnow())]
 
 
 def _client_id(message: InboundMessage) -> str:
     return f"ext-{message.external_id}"[:64]  # as the full path stores it (ChannelService._write)
 
 
-def _publish(events: list[_Event], written: list[Any]) -> None:
+def _publish(written: list[tuple[_Event, Any]]) -> None:
     """The new messages on the live streams, as the full path publishes them (conversation_service._publish);
     in the background: the lane goes on to its next jobs meanwhile."""
     out = []
-    for event, row in zip(events, written, strict=True):
+    for event, row in written:
         if row["message_id"] is None:
             continue  # stored before (a job run again): published then
         message: InboundMessage = event.message  # type: ignore[assignment]

@@ -381,3 +381,34 @@ async def _opened(db, chat: str):
             (conversation.status.value, conversation.priority.value, conversation.language, conversation.preview,
              conversation.message_count, conversation.reopened_count, conversation.assignee_id),
             [(m.author_type.value, m.body, m.is_private, m.delivery_state.value) for m in messages])
+
+
+class TestOpenedMeanwhile:
+    async def test_a_sender_opened_elsewhere_between_the_two_statements_is_written_in_the_same_batch(
+            self, client, db, telegram, monkeypatch):
+        """The batch's first statement finds no such sender; before the second (first contact), another worker
+        opens them: their events are then written here, in order, rather than left to the full path."""
+        from croupier.channels import batch as batch_module
+        from croupier.channels.service import channel_service
+
+        for text in ("zero", "one", "two"):
+            assert (await post(client, telegram, telegram_update(7051, text))).status_code == 200
+        jobs = await pending_jobs(db)
+        original, calls = batch_module._write, []
+
+        async def write_then_open_elsewhere(raw, tried):
+            rows = await original(raw, tried)
+            calls.append([event.job_id for event in tried])
+            if len(calls) == 1:  # "zero" through the full path, as another worker would, committed meanwhile
+                await channel_service.process_inbound(db, jobs[0][1]["event_id"])
+            return rows
+
+        monkeypatch.setattr(batch_module, "_write", write_then_open_elsewhere)
+        if db.sqlite:  # no set-based path: the full path does all three, to the same outcome
+            await run(db)
+        else:
+            assert await batch(db, jobs[1:]) == {jobs[1][0], jobs[2][0]}
+            assert calls == [[jobs[1][0], jobs[2][0]]] * 2
+        async with db.transaction() as s:
+            assert [m.body for m in await s.scalars(select(Message).order_by(Message.id))] == ["zero", "one", "two"]
+            assert (await s.scalar(select(Conversation))).message_count == 3
