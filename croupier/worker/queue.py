@@ -80,28 +80,44 @@ async def claim_many(session: AsyncSession, limit: int, kinds: Collection[str] =
     return jobs
 
 
-# PostgreSQL: claim_many's claim in one statement, without the ORM (every job passes through it).
+# PostgreSQL: claim_many's claim in one statement, without the ORM (every job passes through it). $3 jobs of any
+# kind (of $4 if not empty), oldest first; and among the next $6, those of a batching kind ($5) that the first $3
+# include, for their handler to run together.
 _CLAIM = """
-UPDATE jobs j SET state = 'running', locked_at = $1, attempts = j.attempts + 1
-WHERE j.id IN (
-    SELECT id FROM jobs
+WITH due AS (
+    SELECT id, kind, run_after FROM jobs
     WHERE ((state = 'queued' AND run_after <= $1) OR (state = 'running' AND locked_at <= $2))
       AND (cardinality($4::text[]) = 0 OR kind = ANY($4::text[]))
-    ORDER BY run_after, id LIMIT $3
-    FOR UPDATE SKIP LOCKED)
+    ORDER BY run_after, id LIMIT $3::int + $6::int
+    FOR UPDATE SKIP LOCKED
+), ranked AS (
+    SELECT id, kind, row_number() OVER (ORDER BY run_after, id) AS r FROM due
+), chosen AS (
+    SELECT id FROM ranked
+    WHERE r <= $3::int OR kind IN (SELECT kind FROM ranked WHERE r <= $3::int AND kind = ANY($5::text[]))
+)
+UPDATE jobs j SET state = 'running', locked_at = $1, attempts = j.attempts + 1
+FROM chosen WHERE j.id = chosen.id
 RETURNING j.id, j.kind, j.payload, j.run_after
 """
 
 
-async def claim_due(db: Database, limit: int, kinds: Collection[str] = ()) -> list[tuple[int, str, dict[str, Any]]]:
-    """`claim_many` in a transaction of its own: (id, kind, payload) of the jobs claimed, oldest first."""
+async def claim_due(db: Database, limit: int, kinds: Collection[str] = (), *, more: int = 0,
+                    more_of: Collection[str] = ()) -> list[tuple[int, str, dict[str, Any]]]:
+    """`claim_many` in a transaction of its own: (id, kind, payload) of the jobs claimed, oldest first; and when
+    those include jobs of a kind in `more_of`, up to `more` more of that kind (on PostgreSQL in the same
+    statement)."""
     if db.sqlite:
         async with db.transaction() as session:
-            return [(job.id, job.kind, dict(job.payload)) for job in await claim_many(session, limit, kinds)]
+            jobs = [(job.id, job.kind, dict(job.payload)) for job in await claim_many(session, limit, kinds)]
+        extra = {kind for _id, kind, _payload in jobs if kind in more_of}
+        if extra and more:
+            jobs += await claim_due(db, more, extra)
+        return jobs
     now = utcnow()
     async with db.engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
-        rows = await raw.fetch(_CLAIM, now, now - LEASE, limit, list(kinds))
+        rows = await raw.fetch(_CLAIM, now, now - LEASE, limit, list(kinds), list(more_of), more if more_of else 0)
     return [(row["id"], row["kind"], orjson.loads(row["payload"]) if isinstance(row["payload"], str)
              else dict(row["payload"])) for row in sorted(rows, key=lambda r: (r["run_after"], r["id"]))]
 

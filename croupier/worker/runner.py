@@ -155,11 +155,8 @@ class Runner:
 
     async def _claim(self, limit: int, more: int) -> list[tuple[int, str, dict[str, Any]]]:
         """Due jobs, and when some are of a batching kind, up to `more` (at most SET_BATCH) more of that kind."""
-        jobs = await queue.claim_due(self.db, limit)
-        kinds = {kind for _id, kind, _payload in jobs if self._batches(kind)}
-        if kinds and more:
-            jobs += await queue.claim_due(self.db, min(more, SET_BATCH), kinds)
-        return jobs
+        return await queue.claim_due(self.db, limit, more=min(more, SET_BATCH),
+                                     more_of=[kind for kind in self.handlers if self._batches(kind)])
 
     async def _run_batch(self, kind: str, jobs: list[tuple[int, dict[str, Any]]]) -> tuple[set[int], set[int]]:
         try:
