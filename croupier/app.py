@@ -13,10 +13,17 @@ from croupier import __version__, errors
 from croupier.channels.email.listener import SmtpListeners
 from croupier.config import Settings, get_settings
 from croupier.db import Database
+from croupier.kit import gc as gc_tuning
 from croupier.kit.middleware import BodyLimit, RequestLocale, SecurityHeaders
 from croupier.kit.ratelimit import RateLimits
 from croupier.live import Hub, set_hub
 from croupier.worker.runner import Runner
+
+
+def served_app() -> FastAPI:
+    """The app as `croupier serve` runs it (each worker process, until stopped)."""
+    gc_tuning.long_lived()
+    return create_app()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # A shared client for what the processes keep together (the help centre's pages); None: no Redis.
         app.state.redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         await app.state.smtp_listeners.start()
+        gc_tuning.settle()  # long-lived processes only (see kit/gc.py)
         try:
             yield
         finally:

@@ -44,7 +44,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
         raise typer.Exit(2)
     if migrate_first:
         _migrate()
-    options = {"app": "croupier.app:create_app", "factory": True, "host": host, "port": port,
+    options = {"app": "croupier.app:served_app", "factory": True, "host": host, "port": port,
                "log_level": "warning" if settings.production else "info", "proxy_headers": True,
                "server_header": False}
     if workers > 1:

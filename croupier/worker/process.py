@@ -9,6 +9,7 @@ import signal
 
 from croupier.config import Settings
 from croupier.db import Database
+from croupier.kit import gc as gc_tuning
 from croupier.live import Hub, set_hub
 from croupier.worker.runner import Runner
 
@@ -29,6 +30,8 @@ async def run(settings: Settings, concurrency: int, ready: str | None = None) ->
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     runner.start()
+    gc_tuning.long_lived()
+    gc_tuning.settle()
     if ready:
         print(ready, flush=True)
     try:

@@ -17,6 +17,7 @@ import time
 from sqlalchemy import select
 
 from croupier.db import Database
+from croupier.kit import gc as gc_tuning
 from croupier.models import AssistantSettings
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def _warm() -> None:
     except Exception:  # noqa: BLE001 - the first message will load it (and report the failure) instead
         log.exception("warming the assistant's intent model failed")
         return
+    gc_tuning.settle()  # the model lives as long as the process: later full collections skip it
     log.info("the assistant's intent model is ready (%.1f s)", time.monotonic() - began)
 
 
