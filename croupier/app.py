@@ -14,6 +14,7 @@ from croupier.channels.email.listener import SmtpListeners
 from croupier.config import Settings, get_settings
 from croupier.db import Database
 from croupier.kit import gc as gc_tuning
+from croupier.kit.asgi import build_routes
 from croupier.kit.middleware import BodyLimit, RequestLocale, SecurityHeaders
 from croupier.kit.ratelimit import RateLimits
 from croupier.live import Hub, set_hub
@@ -46,7 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # A shared client for what the processes keep together (the help centre's pages); None: no Redis.
         app.state.redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
         await app.state.smtp_listeners.start()
-        gc_tuning.settle()  # long-lived processes only (see kit/gc.py)
+        if gc_tuning.is_long_lived():  # a process serving until stopped: its first requests wait for nothing
+            await build_routes(app)
+            gc_tuning.settle()
         try:
             yield
         finally:

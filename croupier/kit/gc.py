@@ -23,6 +23,10 @@ def long_lived() -> None:
     _long_lived = True
 
 
+def is_long_lived() -> bool:
+    return _long_lived
+
+
 def settle() -> None:
     if _long_lived:
         gc.collect()
