@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.smtp_listeners.start()
         if gc_tuning.is_long_lived():  # a process serving until stopped: its first requests wait for nothing
             await build_routes(app)
+            await app.state.db.open_pool(settings.db_pool_size)
             gc_tuning.settle()
         try:
             yield

@@ -7,6 +7,8 @@ releases what the services queued with `on_commit()` (live events, job wake-ups)
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -67,6 +69,25 @@ class Database:
         self.settings = settings
         self.engine = make_engine(settings)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+
+    async def open_pool(self, connections: int) -> None:
+        """Open this many pooled connections now (PostgreSQL; a new connection costs a server process and a
+        handshake), so that a busy first second does not wait for them."""
+        if self.sqlite:
+            return
+        all_open = asyncio.Event()
+        opened = 0
+
+        async def hold() -> None:
+            nonlocal opened
+            async with self.engine.connect() as conn:
+                await conn.exec_driver_sql("SELECT 1")
+                opened += 1
+                if opened == connections:
+                    all_open.set()
+                await all_open.wait()  # each held until all are open, so that the pool keeps them all
+
+        await asyncio.wait_for(asyncio.gather(*(hold() for _ in range(connections))), 30)
 
     @property
     def sqlite(self) -> bool:

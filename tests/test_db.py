@@ -41,3 +41,18 @@ async def test_on_sqlite_a_read_leaves_the_database_open_to_another_process_s_wr
                 other.execute("BEGIN IMMEDIATE")
     finally:
         other.close()
+
+
+async def test_open_pool_leaves_that_many_connections_in_the_pool(settings):
+    """What a long-lived process does at start-up (PostgreSQL); SQLite keeps its one connection as it is."""
+    from croupier.db import Database
+
+    fresh = Database(settings)
+    try:
+        await fresh.open_pool(6)
+        kept = fresh.engine.pool.checkedin()
+        async with fresh.transaction() as s:  # and they work
+            assert await s.scalar(select(func.count()).select_from(Brand)) >= 0
+    finally:
+        await fresh.dispose()
+    assert kept == (0 if fresh.sqlite else 6)
