@@ -8,7 +8,6 @@ releases what the services queued with `on_commit()` (live events, job wake-ups)
 from __future__ import annotations
 
 import asyncio
-
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
