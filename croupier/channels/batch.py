@@ -162,10 +162,11 @@ async def process_batch(db: Database, jobs: list[tuple[int, dict[str, Any]]]) ->
             else:
                 held |= senders
         written = await _write(raw, tried)
-        opened, known = await _open(raw, tried, {event.job_id for event, _row in written})
+        written_jobs = {event.job_id for event, _row in written}
+        opened, known = await _open(raw, tried, written_jobs)
         if known:  # opened meanwhile by another lane or process: their events can be written now
-            written += await _write(raw, [event for event in tried if event.job_id not in {e.job_id for e, _ in written}
-                                          and _sender(event) in known])
+            written += await _write(raw, [event for event in tried
+                                          if event.job_id not in written_jobs and _sender(event) in known])
     events_of = {event.job_id: senders for event, senders in events}
     done = {event.job_id for event, _row in written + opened}
     # a sender just opened: their next events come round again, now that the sender is known
