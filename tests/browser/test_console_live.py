@@ -3,7 +3,10 @@ private notes that never reach the player, and the properties panel following th
 
 from __future__ import annotations
 
-from playwright.async_api import Page, expect
+import asyncio
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page, Route, expect
 
 from croupier.models import Role
 from tests.factories import PASSWORD, make_brand, make_user
@@ -67,3 +70,69 @@ async def test_typing_notes_and_status_follow_live(browser, server, db):
     await expect(console.locator("#resolve")).to_be_visible(timeout=TIMEOUT)
     await expect(console.locator("#messages .message").last).to_contain_text("vielä yksi kysymys", timeout=TIMEOUT)
     assert errors == []
+
+
+async def test_a_refresh_crossing_the_agents_change_never_undoes_it(browser, server, db):
+    """A live refresh of the properties panel read before the agent resolved the conversation must not
+    put the panel back to "Open", whether it lands while the agent's change is in flight or after it."""
+    brand, _channel = await make_brand(db, slug="lucky", name="Lucky Star Casino")
+    agent = await make_user(db, "agent@lucky.test", Role.agent, [brand], name="Maria Nowak")
+    server.start()
+
+    player = await (await browser.new_context(locale="en-GB")).new_page()
+    await player.goto(f"{server.url}/demo/lucky")
+    await player.click("#croupier-launcher")
+    await player_says(player, "Where is my withdrawal?")
+
+    console = await (await browser.new_context(locale="en-GB")).new_page()
+    await console.goto(f"{server.url}/console/login")
+    await console.fill('input[name="email"]', agent.email)
+    await console.fill('input[name="password"]', PASSWORD)
+    await console.press('input[name="password"]', "Enter")
+    await console.click("text=Where is my withdrawal?")
+    await console.wait_for_url("**/console/conversations/*")
+    await expect(console.locator("#live-status")).to_have_attribute("data-state", "live", timeout=TIMEOUT)
+
+    # The first refresh is read from the server at once, and handed to the page only once the
+    # agent's "Resolve" has been sent; the answer to "Resolve" is handed over after it.
+    held: list[str] = []
+    resolving = asyncio.Event()
+    stale_delivered = asyncio.Event()
+
+    async def hold_first_refresh(route: Route) -> None:
+        if held:
+            await route.continue_()
+            return
+        response = await route.fetch()
+        held.append(await response.text())
+        await resolving.wait()
+        try:
+            await route.fulfill(response=response)
+        except PlaywrightError:
+            pass  # the page cancelled it: as good as delivered, for this test
+        finally:
+            stale_delivered.set()
+
+    async def hold_resolve(route: Route) -> None:
+        resolving.set()
+        response = await route.fetch()
+        await stale_delivered.wait()
+        await asyncio.sleep(0.3)
+        await route.fulfill(response=response)
+
+    await console.route("**/properties", hold_first_refresh)
+    await console.route("**/update", hold_resolve)
+    await player_says(player, "It has been three days")  # the player's message makes the console refresh
+    await expect(console.locator("#messages .message").last).to_contain_text("three days", timeout=TIMEOUT)
+    for _ in range(150):
+        if held:
+            break
+        await asyncio.sleep(0.1)
+    assert held and 'id="resolve"' in held[0]  # read while the conversation was still open
+
+    await console.click("#resolve")
+    await asyncio.wait_for(stale_delivered.wait(), timeout=TIMEOUT / 1000)
+    await expect(console.locator("#reopen")).to_be_visible(timeout=TIMEOUT)
+    await expect(console.locator("#conversation-properties .panel__status")).to_contain_text("Resolved")
+    await console.wait_for_timeout(500)  # time for any later refresh to land, were it to undo the change
+    await expect(console.locator("#reopen")).to_be_visible()

@@ -80,10 +80,12 @@
     messages.scrollTop = messages.scrollHeight;
   }
 
+  // htmx sends one request at a time per source element, and keeps only the newest one waiting:
+  // each place the live stream refreshes is its own source, so a slow one never holds another back.
   function loadNewMessages() {
     if (!messages) return;
     htmx.ajax("GET", `${messages.dataset.messagesUrl}?after=${lastMessageId()}`,
-      { target: "#messages", swap: "beforeend" });
+      { source: messages, target: messages, swap: "beforeend" });
   }
 
   /* ---- the reply box: Reply / Private note, Ctrl+Enter, typing notifications ------------------ */
@@ -198,15 +200,54 @@
     if (refreshTimer) return;  // at most one refresh in flight per interval, however busy the inbox is
     refreshTimer = setTimeout(() => {
       refreshTimer = null;
-      htmx.ajax("GET", inboxList.dataset.liveUrl, { target: "#conversation-list", swap: "innerHTML" });
+      htmx.ajax("GET", inboxList.dataset.liveUrl, { source: inboxList, target: inboxList, swap: "innerHTML" });
     }, 700);
+  }
+
+  /* The properties panel follows the conversation live, but the agent's own work comes first: no
+     refresh while they are editing a field (it waits until they leave the panel), and none lands
+     while their own change is on its way (it would replace the panel that change's answer is for:
+     a refresh in flight is cancelled and made again once the change is answered). */
+  let ownChanges = 0;
+  let refreshing = false;
+  let refreshWanted = false;
+
+  function editing(panel) {
+    const el = document.activeElement;
+    return Boolean(el && panel.contains(el) && el.matches("input, select, textarea"));
   }
 
   function refreshProperties() {
     const panel = $("#conversation-properties");
-    if (!panel || panel.contains(document.activeElement)) return;
-    htmx.ajax("GET", panel.dataset.propertiesUrl, { target: "#conversation-properties", swap: "outerHTML" });
+    if (!panel) return;
+    if (refreshing || ownChanges > 0 || editing(panel)) { refreshWanted = true; return; }
+    refreshWanted = false;
+    refreshing = true;
+    const done = () => { refreshing = false; if (refreshWanted) refreshProperties(); };
+    htmx.ajax("GET", panel.dataset.propertiesUrl, {
+      source: panel.parentElement, target: "#conversation-properties", swap: "outerHTML",
+    }).then(done, done);
   }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const detail = event.detail;
+    if (!detail.target || detail.target.id !== "conversation-properties" || detail.requestConfig.verb === "get") return;
+    detail.xhr.croupierOwnChange = true;
+    ownChanges += 1;
+    if (refreshing) { refreshWanted = true; htmx.trigger(detail.target.parentElement, "htmx:abort"); }
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (!event.detail.xhr.croupierOwnChange) return;
+    event.detail.xhr.croupierOwnChange = false;
+    ownChanges -= 1;
+    if (ownChanges === 0 && refreshWanted) refreshProperties();
+  });
+  document.addEventListener("focusout", (event) => {
+    const panel = $("#conversation-properties");
+    if (refreshWanted && panel && panel.contains(event.target) && !panel.contains(event.relatedTarget)) {
+      setTimeout(refreshProperties, 0);  // after the focus has moved on
+    }
+  });
 
   function noteUnseen() {
     if (!document.hidden) return;
@@ -234,7 +275,7 @@
       if (data.conversation_id === conversationId) refreshProperties();
     } else if (type === "message.updated" && data.conversation_id === conversationId) {
       const item = $(`#message-${Number(data.message_id)}`);  // delivery state: pending, sent, failed …
-      if (item) htmx.ajax("GET", `/console/messages/${Number(data.message_id)}`, { target: item, swap: "outerHTML" });
+      if (item) htmx.ajax("GET", `/console/messages/${Number(data.message_id)}`, { source: item, target: item, swap: "outerHTML" });
     } else if (type === "typing" && data.who === "player" && data.conversation_id === conversationId) {
       showPlayerTyping(Boolean(data.typing));
     }
