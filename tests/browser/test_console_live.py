@@ -20,26 +20,35 @@ async def player_says(page: Page, text: str) -> None:
     await expect(page.locator('.croupier-message[data-author="player"]').last).to_contain_text(text, timeout=TIMEOUT)
 
 
-async def test_typing_notes_and_status_follow_live(browser, server, db):
+async def chat_and_open(browser, server, db, player_locale: str, first_words: str,  # noqa: ANN001
+                        console_errors: list[str] | None = None) -> tuple[Page, Page]:
+    """A player of the Lucky Star brand writes `first_words`; its agent logs in and opens the conversation,
+    live. Returns (player's page, console page)."""
     brand, _channel = await make_brand(db, slug="lucky", name="Lucky Star Casino")
     agent = await make_user(db, "agent@lucky.test", Role.agent, [brand], name="Maria Nowak")
     server.start()
-    errors: list[str] = []
 
-    player = await (await browser.new_context(locale="fi-FI")).new_page()
+    player = await (await browser.new_context(locale=player_locale)).new_page()
     await player.goto(f"{server.url}/demo/lucky")
     await player.click("#croupier-launcher")
-    await player_says(player, "Missä nostoni on?")
+    await player_says(player, first_words)
 
     console = await (await browser.new_context(locale="en-GB")).new_page()
-    console.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    if console_errors is not None:
+        console.on("console", lambda m: console_errors.append(m.text) if "Content Security Policy" in m.text else None)
     await console.goto(f"{server.url}/console/login")
     await console.fill('input[name="email"]', agent.email)
     await console.fill('input[name="password"]', PASSWORD)
     await console.press('input[name="password"]', "Enter")
-    await console.click("text=Missä nostoni on?")
+    await console.click(f"text={first_words}")
     await console.wait_for_url("**/console/conversations/*")
     await expect(console.locator("#live-status")).to_have_attribute("data-state", "live", timeout=TIMEOUT)
+    return player, console
+
+
+async def test_typing_notes_and_status_follow_live(browser, server, db):
+    errors: list[str] = []
+    player, console = await chat_and_open(browser, server, db, "fi-FI", "Missä nostoni on?", errors)
 
     # The player types: the agent sees it. The agent types a reply: the player sees it.
     await player.type("#croupier-input", "Odotan", delay=50)
@@ -75,23 +84,7 @@ async def test_typing_notes_and_status_follow_live(browser, server, db):
 async def test_a_refresh_crossing_the_agents_change_never_undoes_it(browser, server, db):
     """A live refresh of the properties panel read before the agent resolved the conversation must not
     put the panel back to "Open", whether it lands while the agent's change is in flight or after it."""
-    brand, _channel = await make_brand(db, slug="lucky", name="Lucky Star Casino")
-    agent = await make_user(db, "agent@lucky.test", Role.agent, [brand], name="Maria Nowak")
-    server.start()
-
-    player = await (await browser.new_context(locale="en-GB")).new_page()
-    await player.goto(f"{server.url}/demo/lucky")
-    await player.click("#croupier-launcher")
-    await player_says(player, "Where is my withdrawal?")
-
-    console = await (await browser.new_context(locale="en-GB")).new_page()
-    await console.goto(f"{server.url}/console/login")
-    await console.fill('input[name="email"]', agent.email)
-    await console.fill('input[name="password"]', PASSWORD)
-    await console.press('input[name="password"]', "Enter")
-    await console.click("text=Where is my withdrawal?")
-    await console.wait_for_url("**/console/conversations/*")
-    await expect(console.locator("#live-status")).to_have_attribute("data-state", "live", timeout=TIMEOUT)
+    player, console = await chat_and_open(browser, server, db, "en-GB", "Where is my withdrawal?")
 
     # The first refresh is read from the server at once, and handed to the page only once the
     # agent's "Resolve" has been sent; the answer to "Resolve" is handed over after it.
