@@ -10,7 +10,8 @@ with 2 workers running their job queues, with a Telegram bot and a WhatsApp numb
 
 Inbound: virtual users, half Telegram chats and half WhatsApp numbers, post signed webhooks (the secret
 token header; X-Hub-Signature-256 over the body) for a bounded time or count: `inbound_acks_per_s` and the
-acknowledgement latency. An agent holds the console's live stream open, as the browser does; from each
+acknowledgement latency. A 3-second warm-up by other players comes first (its figures under `warmup`), as in
+bench/ingest.py: the figures are those of a running server, each measured user still a first contact. An agent holds the console's live stream open, as the browser does; from each
 webhook's 200 to its message arriving on that stream is `ack_to_agent` (the job turning the stored event
 into the conversation, the commit, the fan-out through Redis, the stream); it waits (at most a minute)
 for the jobs to catch up, and `inbound_visible_per_s` is the rate messages reached the agent.
@@ -36,6 +37,7 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +63,7 @@ WORKERS = 2
 FAILURE_RATE = 0.2
 REPLY_CONCURRENCY = 8
 DRAIN_SECONDS, DELIVERY_SECONDS = 60.0, 60.0
+WARMUP_SECONDS = 3.0
 BOT_TOKEN = "7300112233:AAH-benchTokenValue_0123456789"
 SECRET_TOKEN = "bench-telegram-secret-token"
 APP_SECRET = "bench-meta-app-secret-0123456789"
@@ -147,9 +150,8 @@ async def _setup(provider_url: str) -> Setup:
     return Setup(keys[ChannelType.telegram], keys[ChannelType.whatsapp], cookie, token)
 
 
-def _webhooks(setup: Setup, concurrency: int) -> list:  # noqa: ANN001
+def _webhooks(setup: Setup, users: range, ids: Iterator[int]) -> list:  # noqa: ANN001
     """One request builder per virtual user: even users are Telegram chats, odd ones WhatsApp numbers."""
-    ids = itertools.count(1)
 
     def telegram(user: int):  # noqa: ANN202
         def build(n: int) -> loadgen.Request:
@@ -179,7 +181,7 @@ def _webhooks(setup: Setup, concurrency: int) -> list:  # noqa: ANN001
                 "Content-Type": "application/json", "X-Hub-Signature-256": signature, "X-Bench-Id": f"i{uid}"}, body
         return build
 
-    return [(telegram if user % 2 == 0 else whatsapp)(user) for user in range(concurrency)]
+    return [(telegram if user % 2 == 0 else whatsapp)(user) for user in users]
 
 
 def _ms(values: list[float], q: float) -> float:
@@ -223,14 +225,25 @@ async def _inbound(server: CroupierProcess, setup: Setup, provider: Provider, ar
     ready = asyncio.Event()
     watcher = asyncio.create_task(screen.run(ready))
     await asyncio.wait_for(ready.wait(), 10)
-    acked: dict[str, float] = {}
-    started = time.perf_counter()
-    outcome = await loadgen.drive(host, port, _webhooks(setup, args.concurrency), total=args.messages,
-                                  seconds=args.seconds, acked=lambda r, when: acked.__setitem__(r[2]["X-Bench-Id"],
-                                                                                                  when))
-    deadline = time.perf_counter() + DRAIN_SECONDS
-    while time.perf_counter() < deadline and not acked.keys() <= screen.seen.keys():
-        await asyncio.sleep(0.1)
+    ids = itertools.count(1)
+    users = args.concurrency
+
+    async def load(first_user: int, total: int, seconds: float) -> tuple[loadgen.Outcome, dict[str, float], float]:
+        acked: dict[str, float] = {}
+        started = time.perf_counter()
+        outcome = await loadgen.drive(host, port, _webhooks(setup, range(first_user, first_user + users), ids),
+                                      total=total, seconds=seconds,
+                                      acked=lambda r, when: acked.__setitem__(r[2]["X-Bench-Id"], when))
+        deadline = time.perf_counter() + DRAIN_SECONDS
+        while time.perf_counter() < deadline and not acked.keys() <= screen.seen.keys():
+            await asyncio.sleep(0.1)
+        return outcome, acked, started
+
+    # The warm-up's own players (the measured run still opens a conversation for each of its users), so
+    # that what is measured is a running server, not its first seconds: those are reported apart.
+    _, warm, _ = await load(users, args.messages, WARMUP_SECONDS)
+    warm_delays = [max(0.0, screen.seen[m] - t) for m, t in warm.items() if m in screen.seen]
+    outcome, acked, started = await load(0, args.messages, args.seconds)
     watcher.cancel()
     delays = [max(0.0, screen.seen[m] - t) for m, t in acked.items() if m in screen.seen]
     shown = [screen.seen[m] for m in acked if m in screen.seen]
@@ -243,6 +256,8 @@ async def _inbound(server: CroupierProcess, setup: Setup, provider: Provider, ar
             "ack_to_agent_p50_ms": _ms(delays, 0.5),
             "ack_to_agent_p99_ms": _ms(delays, 0.99),
             "seen_before_ack": sum(1 for m, t in acked.items() if m in screen.seen and screen.seen[m] < t),
+            "warmup": {"seconds": WARMUP_SECONDS, "acked": len(warm), "visible": len(warm_delays),
+                       "ack_to_agent_p50_ms": _ms(warm_delays, 0.5), "ack_to_agent_p99_ms": _ms(warm_delays, 0.99)},
             "stream_reconnects": screen.reconnects, "stream_errors": screen.errors[:3]}
 
 
