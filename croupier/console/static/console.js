@@ -232,15 +232,14 @@
   document.addEventListener("htmx:beforeRequest", (event) => {
     const detail = event.detail;
     if (!detail.target || detail.target.id !== "conversation-properties" || detail.requestConfig.verb === "get") return;
-    detail.xhr.croupierOwnChange = true;
     ownChanges += 1;
+    // "loadend" follows the swap, and comes whatever the outcome (answer, error, abort, time-out), even
+    // when the form that sent it has left the page meanwhile (htmx's own events would not reach here).
+    detail.xhr.addEventListener("loadend", () => {
+      ownChanges -= 1;
+      if (ownChanges === 0 && refreshWanted) refreshProperties();
+    });
     if (refreshing) { refreshWanted = true; htmx.trigger(detail.target.parentElement, "htmx:abort"); }
-  });
-  document.addEventListener("htmx:afterRequest", (event) => {
-    if (!event.detail.xhr.croupierOwnChange) return;
-    event.detail.xhr.croupierOwnChange = false;
-    ownChanges -= 1;
-    if (ownChanges === 0 && refreshWanted) refreshProperties();
   });
   document.addEventListener("focusout", (event) => {
     const panel = $("#conversation-properties");
