@@ -10,11 +10,12 @@ with 2 workers running their job queues, with a Telegram bot and a WhatsApp numb
 
 Inbound: virtual users, half Telegram chats and half WhatsApp numbers, post signed webhooks (the secret
 token header; X-Hub-Signature-256 over the body) for a bounded time or count: `inbound_acks_per_s` and the
-acknowledgement latency. A 3-second warm-up by other players comes first (its figures under `warmup`), as in
-bench/ingest.py: the figures are those of a running server, each measured user still a first contact. An agent holds the console's live stream open, as the browser does; from each
-webhook's 200 to its message arriving on that stream is `ack_to_agent` (the job turning the stored event
-into the conversation, the commit, the fan-out through Redis, the stream); it waits (at most a minute)
-for the jobs to catch up, and `inbound_visible_per_s` is the rate messages reached the agent.
+acknowledgement latency. A 3-second warm-up by other players comes first (its figures under `warmup`), as
+in bench/ingest.py: the figures are those of a running server, each measured user still a first contact.
+An agent holds the console's live stream open, as the browser does; from each webhook's 200 to its message
+arriving on that stream is `ack_to_agent` (the job turning the stored event into the conversation, the
+commit, the fan-out through Redis, the stream); it waits (at most a minute) for the jobs to catch up, and
+`inbound_visible_per_s` is the rate messages reached the agent.
 
 Outbound: the agent replies N times through the REST API to the conversations just opened; the stand-in
 now fails 20% of sends (dropped connections, 503, 429 with Retry-After) and records each reply's marker it
