@@ -53,7 +53,6 @@ class TestBuiltinModel:
         assert report.intent.accuracy >= 0.95 and report.language.accuracy >= 0.99
         assert all(t.accuracy >= 0.94 for t in report.per_language.values())
 
-
     @pytest.mark.parametrize("text", ["what is the capital of france", "play some jazz music",
                                       "какая погода завтра в москве", "mikä on huomenna sää"])
     def test_off_topic_messages_are_other_or_handed_off(self, model, text):
